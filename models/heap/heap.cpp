@@ -1,0 +1,276 @@
+#include "models/heap/heap.hpp"
+
+#include <sys/mman.h>
+
+#include <cstring>
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace rcusim {
+namespace {
+
+// kmalloc size classes of SLUB in 2.6.27 (kmalloc-8 ... kmalloc-8192, plus 96 and 192).
+constexpr std::uint32_t kKmallocSizes[] = {8,   16,  32,   64,   96,   128, 192,
+                                           256, 512, 1024, 2048, 4096, 8192};
+constexpr std::uint32_t kMinObjects = 8;  // slub_min_objects-like: order grows until 8 fit
+constexpr std::uint32_t kMaxOrder = 3;
+
+std::uint32_t slab_order(std::uint32_t size) {
+  std::uint32_t order = 0;
+  while (order < kMaxOrder && (layout::kPageSize << order) < std::uint64_t{size} * kMinObjects)
+    ++order;
+  return order;
+}
+
+std::uint32_t pages_order(std::uint64_t bytes) {
+  std::uint32_t order = 0;
+  while ((layout::kPageSize << order) < bytes) ++order;
+  return order;
+}
+
+}  // namespace
+
+Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
+  void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::runtime_error("heap: cannot reserve backing memory");
+  base_ = static_cast<std::uint8_t*>(p);
+  page_slab_.assign(size_ / layout::kPageSize, 0);
+  free_runs_.resize(32);
+  for (std::uint32_t s : kKmallocSizes)
+    kmalloc_caches_.push_back(kmem_cache_create(fmt::format("kmalloc-{}", s), s));
+}
+
+Heap::~Heap() { munmap(base_, size_); }
+
+void Heap::bug(const std::string& kind, const std::string& msg) const {
+  if (bug_) bug_(kind, msg);
+}
+
+std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t size) {
+  size = (size + 7u) & ~7u;  // word-aligned objects, as SLUB aligns to sizeof(void *)
+  if (size < 8) size = 8;
+  KmemCache c;
+  c.name = name;
+  c.size = size;
+  c.order = slab_order(size);
+  c.objects = static_cast<std::uint32_t>((layout::kPageSize << c.order) / size);
+  caches_.push_back(std::move(c));
+  return static_cast<std::uint32_t>(caches_.size() - 1);
+}
+
+std::uint32_t Heap::kmalloc_cache(std::uint64_t size) const {
+  for (std::size_t i = 0; i < std::size(kKmallocSizes); ++i)
+    if (size <= kKmallocSizes[i]) return kmalloc_caches_[i];
+  return kLarge;
+}
+
+Addr Heap::alloc_pages(std::uint32_t order) {
+  auto& runs = free_runs_[order];
+  if (!runs.empty()) {
+    const Addr a = runs.back();
+    runs.pop_back();
+    pages_used_ += 1ULL << order;
+    return a;
+  }
+  const std::uint64_t bytes = layout::kPageSize << order;
+  if (next_page_ - layout::kPageOffset + bytes > size_) return 0;
+  const Addr a = next_page_;
+  next_page_ += bytes;
+  pages_used_ += 1ULL << order;
+  return a;
+}
+
+void Heap::free_pages(Addr a, std::uint32_t order) {
+  free_runs_[order].push_back(a);
+  pages_used_ -= 1ULL << order;
+}
+
+std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint32_t order,
+                             std::uint32_t objects) {
+  const Addr base = alloc_pages(order);
+  if (!base) return 0;
+  std::uint32_t id;
+  if (!free_slab_ids_.empty()) {
+    id = free_slab_ids_.back();
+    free_slab_ids_.pop_back();
+  } else {
+    id = static_cast<std::uint32_t>(slabs_.size());
+    slabs_.emplace_back();
+  }
+  Slab& s = slabs_[id];
+  s.base = base;
+  s.cache = cache;
+  s.objects = objects;
+  s.size = size;
+  s.order = order;
+  s.inuse = 0;
+  s.on_partial = false;
+  s.live.assign(objects, 0);
+  s.shadow.assign(objects, ObjShadow{});
+  // Thread the free pointers through the objects' own bytes, last object ends the list.
+  for (std::uint32_t i = 0; i < objects; ++i) {
+    const Addr obj = base + std::uint64_t{i} * size;
+    if (poison_) poison(obj, size);
+    write_u64(obj, i + 1 < objects ? obj + size : 0);
+  }
+  s.freelist = base;
+  const std::uint64_t pfn0 = (base - layout::kPageOffset) >> layout::kPageShift;
+  for (std::uint64_t p = 0; p < (1ULL << order); ++p) page_slab_[pfn0 + p] = id + 1;
+  return id + 1;
+}
+
+Addr Heap::alloc_from(std::uint32_t cache) {
+  KmemCache& c = caches_[cache];
+  if (c.partial.empty()) {
+    const std::uint32_t sid = new_slab(cache, c.size, c.order, c.objects);
+    if (!sid) return 0;
+    slabs_[sid - 1].on_partial = true;
+    c.partial.push_back(sid - 1);
+  }
+  Slab& s = slabs_[c.partial.back()];
+  const Addr obj = s.freelist;
+  const auto idx = static_cast<std::uint32_t>((obj - s.base) / s.size);
+  if (poison_ && !poison_intact(HeapObject{obj, s.size, cache, 0, idx, false}))
+    bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
+                           c.name, obj));
+  s.freelist = read_u64(obj);
+  s.live[idx] = 1;
+  s.shadow[idx] = ObjShadow{};
+  if (++s.inuse == s.objects) {
+    s.on_partial = false;
+    c.partial.pop_back();
+  }
+  ++c.live;
+  ++objects_live_;
+  bytes_live_ += s.size;
+  return obj;
+}
+
+Addr Heap::kmalloc(std::uint64_t size) {
+  if (size == 0) return 0;
+  const std::uint32_t cache = kmalloc_cache(size);
+  if (cache != kLarge) return alloc_from(cache);
+  // kmalloc_large: whole pages straight from the page allocator, one object per "slab".
+  const std::uint32_t order = pages_order(size);
+  const std::uint32_t sid = new_slab(kLarge, static_cast<std::uint32_t>(layout::kPageSize << order),
+                                     order, 1);
+  if (!sid) return 0;
+  Slab& s = slabs_[sid - 1];
+  s.freelist = 0;
+  s.live[0] = 1;
+  s.inuse = 1;
+  ++objects_live_;
+  bytes_live_ += s.size;
+  return s.base;
+}
+
+Addr Heap::kmem_cache_alloc(std::uint32_t cache) { return alloc_from(cache); }
+
+const Heap::Slab* Heap::slab_of(Addr a) const {
+  if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return nullptr;
+  const std::uint32_t sid = page_slab_[(a - layout::kPageOffset) >> layout::kPageShift];
+  return sid ? &slabs_[sid - 1] : nullptr;
+}
+
+std::optional<HeapObject> Heap::find(Addr a) const {
+  const Slab* s = slab_of(a);
+  if (!s) return std::nullopt;
+  const auto idx = static_cast<std::uint32_t>((a - s->base) / s->size);
+  if (idx >= s->objects) return std::nullopt;  // slack at the end of the slab
+  return HeapObject{s->base + std::uint64_t{idx} * s->size, s->size, s->cache,
+                    static_cast<std::uint32_t>(s - slabs_.data()), idx, s->live[idx] != 0};
+}
+
+bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache) {
+  const auto o = find(a);
+  if (!o) {
+    bug("bug", fmt::format("{}: invalid free of 0x{:x}: not a slab object", fn, a));
+    return false;
+  }
+  const std::string cname = o->cache == kLarge ? "kmalloc_large" : caches_[o->cache].name;
+  if (o->start != a) {
+    bug("bug", fmt::format("{}: invalid free of 0x{:x}: inside {} object 0x{:x}+0x{:x}", fn, a,
+                           cname, o->start, a - o->start));
+    return false;
+  }
+  if (!o->live) {
+    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a, cname));
+    return false;
+  }
+  if (expect_cache && *expect_cache != o->cache) {
+    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cname,
+                           caches_[*expect_cache].name));
+    return false;
+  }
+  Slab& s = slabs_[o->slab];
+  s.live[o->index] = 0;
+  s.shadow[o->index] = ObjShadow{};
+  --objects_live_;
+  bytes_live_ -= s.size;
+  if (poison_) poison(a, s.size);
+  if (o->cache == kLarge) {
+    for (std::uint64_t p = 0; p < (1ULL << s.order); ++p)
+      page_slab_[((s.base - layout::kPageOffset) >> layout::kPageShift) + p] = 0;
+    free_pages(s.base, s.order);
+    free_slab_ids_.push_back(o->slab);
+    return true;
+  }
+  write_u64(a, s.freelist);
+  s.freelist = a;
+  --caches_[o->cache].live;
+  if (s.inuse-- == s.objects) {  // was full: back on the partial list
+    s.on_partial = true;
+    caches_[o->cache].partial.push_back(o->slab);
+  }
+  return true;
+}
+
+bool Heap::kfree(Addr a) {
+  if (a == 0) return true;  // kfree(NULL) is a no-op
+  return free_object(a, "kfree", std::nullopt);
+}
+
+bool Heap::kmem_cache_free(std::uint32_t cache, Addr a) {
+  return free_object(a, "kmem_cache_free", cache);
+}
+
+void Heap::poison(Addr start, std::uint32_t size) {
+  if (size <= 8) return;
+  std::memset(ptr(start) + 8, kPoisonFree, size - 9);
+  ptr(start)[size - 1] = kPoisonEnd;
+}
+
+bool Heap::poison_intact(const HeapObject& o) const {
+  if (o.size <= 8) return true;
+  const std::uint8_t* p = ptr(o.start);
+  for (std::uint32_t i = 8; i + 1 < o.size; ++i)
+    if (p[i] != kPoisonFree) return false;
+  return p[o.size - 1] == kPoisonEnd;
+}
+
+ObjShadow& Heap::shadow(const HeapObject& o) { return slabs_[o.slab].shadow[o.index]; }
+
+bool Heap::mapped(Addr a, std::uint64_t len) const {
+  return a >= layout::kPageOffset && a - layout::kPageOffset + len <= size_ &&
+         a - layout::kPageOffset + len >= len;
+}
+
+std::uint64_t Heap::read_u64(Addr a) const {
+  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: read of unmapped 0x{:x}", a));
+  std::uint64_t v;
+  std::memcpy(&v, ptr(a), 8);
+  return v;
+}
+
+void Heap::write_u64(Addr a, std::uint64_t v) {
+  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: write of unmapped 0x{:x}", a));
+  std::memcpy(ptr(a), &v, 8);
+}
+
+Addr Heap::struct_page(Addr a) const {
+  return layout::kVmemmapStart +
+         ((a - layout::kPageOffset) >> layout::kPageShift) * layout::kStructPageSize;
+}
+
+}  // namespace rcusim

@@ -1,0 +1,47 @@
+#include "models/heap/kalloc.hpp"
+
+#include "sim/kernel.hpp"
+
+namespace rcusim {
+namespace {
+
+// SLUB fast path: the function's text, the slab's struct page, and the free pointer word that
+// lives in the object itself.
+void charge_slub(Cpu& cpu, std::uint32_t fn, Addr obj, std::int64_t cycles, AccessKind fp) {
+  Kernel& k = cpu.kernel();
+  cpu.fetch(fn);
+  cpu.charge(cycles);
+  if (!k.heap.mapped(obj, 8)) return;
+  cpu.access(k.heap.struct_page(obj), 8, AccessKind::modify, MemClass::slab_meta);
+  cpu.access(obj, 8, fp, MemClass::slab_meta);
+}
+
+}  // namespace
+
+Addr kmalloc(Cpu& cpu, std::uint64_t size) {
+  Kernel& k = cpu.kernel();
+  const Addr a = k.heap.kmalloc(size);
+  charge_slub(cpu, k.text.kmalloc, a, k.cfg.costs.kmalloc, AccessKind::read);
+  return a;
+}
+
+Addr kmem_cache_alloc(Cpu& cpu, std::uint32_t cache) {
+  Kernel& k = cpu.kernel();
+  const Addr a = k.heap.kmem_cache_alloc(cache);
+  charge_slub(cpu, k.text.kmem_cache_alloc, a, k.cfg.costs.kmalloc, AccessKind::read);
+  return a;
+}
+
+void kfree(Cpu& cpu, Addr obj) {
+  Kernel& k = cpu.kernel();
+  charge_slub(cpu, k.text.kfree, obj, k.cfg.costs.kfree, AccessKind::write);
+  k.heap.kfree(obj);
+}
+
+void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj) {
+  Kernel& k = cpu.kernel();
+  charge_slub(cpu, k.text.kmem_cache_free, obj, k.cfg.costs.kfree, AccessKind::write);
+  k.heap.kmem_cache_free(cache, obj);
+}
+
+}  // namespace rcusim

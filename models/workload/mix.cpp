@@ -1,0 +1,121 @@
+#include "models/workload/mix.hpp"
+
+#include <fmt/format.h>
+
+#include "models/heap/kalloc.hpp"
+#include "models/reclaim/reclaim.hpp"
+#include "sim/kernel.hpp"
+
+namespace rcusim {
+namespace {
+constexpr std::uint64_t kWorkloadStream = 0x574c0000;
+}
+
+MixTask::MixTask(const WorkloadConfig& w, std::uint64_t seed, int cpu)
+    : w_(w), rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
+      total_(w.read + w.update + w.user + w.idle) {}
+
+bool MixTask::step(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  double x = rng_.unit() * total_;
+  if ((x -= w_.read) < 0) {
+    reader(cpu);
+  } else if ((x -= w_.update) < 0) {
+    update(cpu);
+  } else if ((x -= w_.user) < 0) {
+    cpu.run_for(k.freq.from_ns(w_.user_duration.d.sample(rng_)), TaskCtx::user);
+  } else {
+    cpu.schedule();  // switch to the idle task
+    cpu.run_for(k.freq.from_ns(w_.idle_duration.d.sample(rng_)), TaskCtx::idle);
+    cpu.schedule();
+  }
+  return true;
+}
+
+// rcu_read_lock(); p = rcu_dereference(table[s]); ... use p ...; rcu_read_unlock();
+// The generation word read at the start must still be there at the end: if the object was freed
+// (poisoned) or reallocated meanwhile, a grace period ended under this reader.
+void MixTask::reader(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  ObjectWorld& world = k.world;
+  ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].readers;
+  cpu.sync();  // the section starts at a point SimGrid has ordered against other CPUs
+  const Cycles start = cpu.now();
+  cpu.fetch(k.text.rcu_reader, MemClass::reader_code);
+  held_.clear();
+  for (std::int64_t i = 0; i < w_.read_objects; ++i) {
+    const std::uint64_t s = rng_.below(world.slots);
+    cpu.read(world.slot_addr(s), 8, MemClass::reader_data);
+    const Addr obj = k.heap.read_u64(world.slot_addr(s));
+    cpu.read(obj, 16, MemClass::reader_data);
+    held_.push_back({obj, k.heap.read_u64(obj + kGenerationOffset)});
+  }
+  cpu.run_for(k.freq.from_ns(w_.read_duration.d.sample(rng_)), TaskCtx::reader);
+  cpu.sync();
+  for (const Held& h : held_) {
+    cpu.read(h.obj + kGenerationOffset, 8, MemClass::reader_data);
+    const std::uint64_t now_gen = k.heap.read_u64(h.obj + kGenerationOffset);
+    if (now_gen == h.gen) continue;
+    const auto o = k.heap.find(h.obj);
+    const bool poisoned = o && !o->live;
+    cpu.fail("use_after_free",
+             fmt::format("use-after-free: reader on CPU {} (rcu_read_lock at {} ns) holds object "
+                         "0x{:x} ({}), which was {} under it: generation word {:016x}",
+                         cpu.id(), k.freq.to_ns(start), h.obj,
+                         o && o->cache != Heap::kLarge ? k.heap.cache(o->cache).name : "kmalloc_large",
+                         poisoned ? "freed (POISON_FREE)" : "freed and reallocated", now_gen));
+  }
+}
+
+void MixTask::update(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].updates;
+  cpu.sync();
+  cpu.fetch(k.text.rcu_updater, MemClass::reader_code);
+  for (std::int64_t i = 0; i < w_.update_batch && !k.stopped(); ++i) {
+    retire_one(cpu);
+    cpu.run_for(Cycles{0}, TaskCtx::kernel);  // take interrupts that fell due meanwhile
+  }
+}
+
+// new = kmalloc(); init; rcu_assign_pointer(table[s], new); call_rcu()/kfree_rcu() on the old.
+void MixTask::retire_one(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  ObjectWorld& world = k.world;
+  const std::uint64_t s = rng_.below(world.slots);
+  const ObjectType& ty = world.type_of_slot(s);
+  const Addr slot = world.slot_addr(s);
+  cpu.read(slot, 8, MemClass::reader_data);
+  const Addr old = k.heap.read_u64(slot);
+  const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
+                                                  : kmalloc(cpu, ty.size);
+  if (!nw) {
+    cpu.fail("bug", fmt::format("out of memory: no room for a {}-byte object in heap.size", ty.size));
+    k.stop();
+    return;
+  }
+  const std::uint64_t gen = world.next_generation++;
+  k.heap.write_u64(nw, gen);
+  k.heap.write_u64(nw + kGenerationOffset, gen);
+  cpu.write(nw, 16, MemClass::payload);
+  k.heap.write_u64(slot, nw);
+  cpu.write(slot, 8, MemClass::reader_data);
+  const Addr head = old + ty.head_offset;
+  switch (ty.kind) {
+    case TypeKind::kfree_only:
+      if (rng_.chance(k.cfg.objects.kfree_rcu)) kfree_rcu(cpu, old, head);
+      else call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
+      break;
+    case TypeKind::cache_only: call_rcu(cpu, head, ty.callback, Path::trivial_cache_free); break;
+    case TypeKind::nontrivial: call_rcu(cpu, head, ty.callback, Path::nontrivial); break;
+  }
+}
+
+bool IdleTask::step(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  cpu.schedule();
+  cpu.run_for(k.work_end - cpu.now(), TaskCtx::idle);
+  return false;
+}
+
+}  // namespace rcusim

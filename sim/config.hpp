@@ -1,0 +1,237 @@
+// The resolved scenario: plain structs, each with its defaults written once, here.
+//
+// Every struct lists its fields once, in visit(): the TOML reader (sim/scenario.cpp), the JSON
+// writer of the resolved scenario and `rcusim keys` (the README's key table) all walk the same
+// list, so a key, its field, its default, its range and its documentation cannot drift apart.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/dist.hpp"
+#include "sim/units.hpp"
+
+namespace rcusim {
+
+// Scenario value types that carry a unit in the file.
+struct Duration { std::int64_t ns = 0; bool operator==(const Duration&) const = default; };
+struct Size { std::uint64_t bytes = 0; bool operator==(const Size&) const = default; };
+struct TimeDist { Dist d; };  // values in ns
+struct SizeDist { Dist d; };  // values in bytes
+
+// Range and documentation of one key.
+struct Spec {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  std::vector<std::string_view> choices = {};
+  std::string_view doc = {};
+};
+
+struct MachineConfig {
+  std::int64_t cpus = 4;
+  Frequency freq{3'000'000'000ULL};
+  std::int64_t hz = 1000;
+  bool nohz = true;        // CONFIG_NO_HZ: idle CPUs stop their tick when rcu_needs_cpu() is false
+  bool tick_skew = true;   // spread the CPUs' tick phases over one jiffy
+  template <class V> void visit(V& v) {
+    v("cpus", cpus, Spec{1, 4096, {}, "simulated CPUs (one SimGrid host each)"});
+    v("freq", freq, Spec{1e6, 1e11, {}, "clock frequency; simulated time is counted in its cycles"});
+    v("hz", hz, Spec{10, 10000, {}, "scheduling-clock ticks per second (HZ)"});
+    v("nohz", nohz, Spec{.doc = "idle CPUs stop the tick when RCU does not need them"});
+    v("tick_skew", tick_skew, Spec{.doc = "spread tick phases over a jiffy instead of aligning them"});
+  }
+};
+
+struct RcuConfig {
+  std::string flavor = "classic";
+  std::int64_t blimit = 10;      // kernel/rcuclassic.c module parameters
+  std::int64_t qhimark = 10000;
+  std::int64_t qlowmark = 100;
+  template <class V> void visit(V& v) {
+    v("flavor", flavor, Spec{.choices = {"classic", "busted"},
+                             .doc = "classic = 2.6.27 rcuclassic; busted = ends grace periods "
+                                    "before every CPU passed a quiescent state (must be caught)"});
+    v("blimit", blimit, Spec{1, 1e9, {}, "callbacks invoked per rcu_do_batch() call"});
+    v("qhimark", qhimark, Spec{1, 1e9, {}, "qlen above which call_rcu() forces quiescent states"});
+    v("qlowmark", qlowmark, Spec{0, 1e9, {}, "qlen at which blimit is restored"});
+  }
+};
+
+struct ReclaimConfig {
+  std::string encoding = "rfc";
+  template <class V> void visit(V& v) {
+    v("encoding", encoding,
+      Spec{.choices = {"rfc", "merged"},
+           .doc = "kfree_rcu offset in rcu_head.func: rfc = offset/sizeof(void *) <= 4095 "
+                  "(2008 RFC); merged = byte offset < 4096 (Linux 3.0)"});
+  }
+};
+
+struct HeapConfig {
+  Size size{1ULL << 30};
+  bool poison = true;
+  template <class V> void visit(V& v) {
+    v("size", size, Spec{1 << 20, 1ULL << 40, {}, "simulated direct-map heap"});
+    v("poison", poison, Spec{.doc = "poison freed objects (slub_debug=P) so use-after-free reads show"});
+  }
+};
+
+struct MemoryConfig {
+  std::string model = "flat";
+  std::int64_t ifetch = 4, read = 4, write = 4;  // cycles: an L1 hit (DOMAIN.md, Skylake)
+  std::int64_t indirect_call = 16;               // branch mispredict (DOMAIN.md, Skylake)
+  template <class V> void visit(V& v) {
+    v("model", model, Spec{.choices = {"flat"}, .doc = "memory-cost model"});
+    v("ifetch", ifetch, Spec{0, 1e6, {}, "flat: cycles per instruction fetch access"});
+    v("read", read, Spec{0, 1e6, {}, "flat: cycles per data read"});
+    v("write", write, Spec{0, 1e6, {}, "flat: cycles per data write"});
+    v("indirect_call", indirect_call, Spec{0, 1e6, {}, "flat: cycles per indirect call"});
+  }
+};
+
+// Instruction cycles of kernel paths, beside their memory accesses.
+struct CostConfig {
+  std::int64_t tick = 1500;           // irq entry/exit + update_process_times
+  std::int64_t softirq = 150;         // __do_softirq entry, one pass
+  std::int64_t ipi = 800;             // reschedule IPI delivery and handler
+  std::int64_t context_switch = 2000;
+  std::int64_t call_rcu = 20;
+  std::int64_t do_batch = 8;          // rcu_do_batch() loop, per callback
+  std::int64_t reclaim_decode = 3;    // __rcu_reclaim() compare and branch
+  std::int64_t callback = 6;          // container_of() + the call to kfree()
+  std::int64_t kfree = 22;            // SLUB fast-path free (about half of alloc+free, 43)
+  std::int64_t kmalloc = 21;
+  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock critical section
+  template <class V> void visit(V& v) {
+    const auto c = [&](const char* k, std::int64_t& f, const char* d) { v(k, f, Spec{0, 1e9, {}, d}); };
+    c("tick", tick, "cycles: timer interrupt entry/exit and update_process_times()");
+    c("softirq", softirq, "cycles: one __do_softirq() pass");
+    c("ipi", ipi, "cycles: reschedule IPI handler");
+    c("context_switch", context_switch, "cycles: schedule() switching tasks");
+    c("call_rcu", call_rcu, "cycles: call_rcu() instructions besides its memory accesses");
+    c("do_batch", do_batch, "cycles: rcu_do_batch() loop overhead per callback");
+    c("reclaim_decode", reclaim_decode, "cycles: __rcu_reclaim() offset test");
+    c("callback", callback, "cycles: a trivial callback's container_of() and call");
+    c("kfree", kfree, "cycles: SLUB kfree() fast path");
+    c("kmalloc", kmalloc, "cycles: SLUB kmalloc() fast path");
+    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock hold time");
+  }
+};
+
+// The RCU-protected structure readers walk and updaters modify: an array of pointers.
+struct TableConfig {
+  std::int64_t slots = 1024;
+  template <class V> void visit(V& v) {
+    v("slots", slots, Spec{1, 1 << 24, {}, "RCU-protected pointers (each to one object)"});
+  }
+};
+
+// The objects updaters retire, and the callbacks that free them.
+struct ObjectsConfig {
+  std::int64_t types = 16;             // distinct structs, each with its own callback function
+  SizeDist size{Dist::uniform(64, 512)};
+  std::string head_offset = "end";
+  double kfree_only = 1.0;             // share of types whose callback only kfree()s
+  double cache_only = 0.0;             // share whose callback only kmem_cache_free()s
+  double kfree_rcu = 0.5;              // share of kfree-only retirements done with kfree_rcu()
+  std::int64_t nontrivial_work = 300;  // cycles a non-trivial callback spends on its object
+  Size callback_size{96};
+  std::int64_t modules = 4;
+  Size callback_stride{4096};
+  template <class V> void visit(V& v) {
+    v("types", types, Spec{1, 65536, {}, "distinct object types = distinct callback functions"});
+    v("size", size, Spec{24, 1 << 20, {}, "object size (bytes), drawn once per type"});
+    v("head_offset", head_offset,
+      Spec{.doc = "where the rcu_head sits: \"end\", \"start\" (after 16 bytes of data), "
+                  "\"random\", or a byte offset such as \"64B\""});
+    v("kfree_only", kfree_only, Spec{0, 1, {}, "share of types whose callback is container_of + kfree"});
+    v("cache_only", cache_only,
+      Spec{0, 1, {}, "share of types whose callback is container_of + kmem_cache_free"});
+    v("kfree_rcu", kfree_rcu, Spec{0, 1, {}, "share of kfree-only retirements using kfree_rcu()"});
+    v("nontrivial_work", nontrivial_work, Spec{0, 1e9, {}, "cycles of work in a non-trivial callback"});
+    v("callback_size", callback_size, Spec{16, 1 << 20, {}, "text size of each callback function"});
+    v("modules", modules, Spec{1, 4096, {}, "modules the callback functions are spread over"});
+    v("callback_stride", callback_stride,
+      Spec{16, 1 << 24, {}, "distance between callbacks in a module's text"});
+  }
+};
+
+// What a group of CPUs runs: a weighted mix of activities.
+struct WorkloadConfig {
+  std::string cpus = "all";
+  double read = 4, update = 1, user = 1, idle = 1;  // weights
+  TimeDist read_duration{Dist::exponential(2000)};
+  TimeDist user_duration{Dist::exponential(20000)};
+  TimeDist idle_duration{Dist::exponential(50000)};
+  std::int64_t read_objects = 4;  // objects dereferenced per read-side critical section
+  std::int64_t update_batch = 4;  // objects replaced and retired per update
+  template <class V> void visit(V& v) {
+    v("cpus", cpus, Spec{.doc = "CPUs running this mix: \"all\" or a list like \"0-3,6\""});
+    v("read", read, Spec{0, 1e9, {}, "weight of read-side critical sections"});
+    v("update", update, Spec{0, 1e9, {}, "weight of updates (replace + retire objects)"});
+    v("user", user, Spec{0, 1e9, {}, "weight of user-mode execution (ticks are quiescent)"});
+    v("idle", idle, Spec{0, 1e9, {}, "weight of idle periods"});
+    v("read_duration", read_duration, Spec{0, 1e12, {}, "length of a read-side critical section"});
+    v("user_duration", user_duration, Spec{0, 1e12, {}, "length of a user-mode run"});
+    v("idle_duration", idle_duration, Spec{0, 1e12, {}, "length of an idle period"});
+    v("read_objects", read_objects, Spec{0, 4096, {}, "objects dereferenced per reader"});
+    v("update_batch", update_batch, Spec{1, 1 << 20, {}, "objects retired per update"});
+  }
+};
+
+struct OutputConfig {
+  bool events = true;
+  bool latencies = true;
+  Duration sample_interval{100'000};
+  template <class V> void visit(V& v) {
+    v("events", events, Spec{.doc = "write events.csv (every tracepoint event)"});
+    v("latencies", latencies, Spec{.doc = "write latencies.csv (one row per reclaimed object)"});
+    v("sample_interval", sample_interval,
+      Spec{1000, 1e12, {}, "period of the memory-waiting-for-reclaim series"});
+  }
+};
+
+struct Config {
+  std::string name = "unnamed";
+  std::string description;
+  std::int64_t seed = 1;
+  std::string expect = "any";
+  Duration duration{10'000'000};
+  Duration drain{50'000'000};
+  std::string on_oops = "stop";
+  MachineConfig machine;
+  RcuConfig rcu;
+  ReclaimConfig reclaim;
+  HeapConfig heap;
+  MemoryConfig memory;
+  CostConfig costs;
+  TableConfig table;
+  ObjectsConfig objects;
+  std::vector<WorkloadConfig> workload;
+  OutputConfig output;
+
+  template <class V> void visit(V& v) {
+    v("name", name, Spec{.doc = "scenario name; results go to results/<name>/"});
+    v("description", description, Spec{.doc = "free text"});
+    v("seed", seed, Spec{0, 9.007e15, {}, "seed of every generator (overridden by --seed)"});
+    v("expect", expect, Spec{.choices = {"any", "ok", "oops", "bug"},
+                             .doc = "expected outcome; a different one exits 1"});
+    v("duration", duration, Spec{1000, 1e13, {}, "simulated time the workloads run"});
+    v("drain", drain, Spec{0, 1e13, {}, "extra time, after duration, to let queued callbacks run"});
+    v("on_oops", on_oops, Spec{.choices = {"stop", "continue"}, .doc = "after an oops"});
+    v.section("machine", machine);
+    v.section("rcu", rcu);
+    v.section("reclaim", reclaim);
+    v.section("heap", heap);
+    v.section("memory", memory);
+    v.section("costs", costs);
+    v.section("table", table);
+    v.section("objects", objects);
+    v.array("workload", workload);
+    v.section("output", output);
+  }
+};
+
+}  // namespace rcusim

@@ -1,0 +1,223 @@
+#include "sim/cpu.hpp"
+
+#include <fmt/format.h>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "sim/kernel.hpp"
+#include "sim/task.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace rcusim {
+namespace {
+constexpr int kMaxSoftirqRestart = 10;  // MAX_SOFTIRQ_RESTART in kernel/softirq.c
+constexpr std::uint64_t kCpuStream = 0x43505500;
+}  // namespace
+
+Cpu::Cpu(Kernel& k, int id)
+    : k_(k), id_(id), rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)) {
+  period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};
+  tick_phase_ = k.cfg.machine.tick_skew ? Cycles{period_.v * id / k.cfg.machine.cpus} : Cycles{0};
+  next_tick_ = tick_phase_.v == 0 ? period_ : tick_phase_;
+  wake_ = sg4::Semaphore::create(0);
+}
+
+Cycles Cpu::now() const {
+  return Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())} + pending_;
+}
+
+void Cpu::sync() {
+  if (pending_.v == 0) return;
+  const Cycles t = now();
+  pending_ = Cycles{0};
+  ++k_.stats.cpu[static_cast<std::size_t>(id_)].actor_switches;
+  sg4::this_actor::sleep_until(static_cast<double>(t.v));
+}
+
+void Cpu::access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
+  charge(k_.mem->access(id_, a, size, kind, cls));
+}
+
+void Cpu::fetch(std::uint32_t fn, MemClass cls) {
+  const Function& f = k_.syms.fn(fn);
+  access(f.addr, f.size, AccessKind::ifetch, cls);
+}
+
+void Cpu::fail(const std::string& kind, const std::string& message) {
+  const Cycles t = now();
+  k_.stats.failures.push_back({t.v, id_, kind, message});
+  const Ev ev = kind == "oops" ? Ev::oops : kind == "bug" ? Ev::bug : Ev::use_after_free;
+  k_.trace.add({t.v, id_, ev, 0, 0, 0, -1, -1, k_.trace.enabled() ? k_.trace.intern(message) : 0});
+  if (kind == "oops" && k_.cfg.on_oops == "stop") k_.stop();
+}
+
+void Cpu::send_resched_ipi(int target) {
+  Cpu& t = k_.cpu(target);
+  t.ipi_resched_ = true;
+  t.wake_->release();
+}
+
+void Cpu::spin_lock(SimLock& l) {
+  sync();
+  l.m_->lock();
+}
+
+void Cpu::spin_unlock(SimLock& l) {
+  sync();
+  l.m_->unlock();
+}
+
+// Waits until t (absolute cycles) or an IPI, whichever comes first. pending_ is folded into the
+// wait, so one simcall covers the work done since the last one.
+void Cpu::wait_until(Cycles t) {
+  const Cycles start = now();
+  pending_ = Cycles{0};
+  ++k_.stats.cpu[static_cast<std::size_t>(id_)].actor_switches;
+  if (ipi_resched_ || t <= start) {
+    if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
+      sg4::this_actor::sleep_until(static_cast<double>(start.v));
+    return;
+  }
+  if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
+    sg4::this_actor::sleep_until(static_cast<double>(start.v));
+  const double timeout = static_cast<double>(t.v) - sg4::Engine::get_clock();
+  if (timeout > 0 && !wake_->acquire_timeout(timeout)) {
+    // Woken by an IPI: drain extra wake-ups, the flags say what happened.
+    while (!wake_->would_block()) wake_->acquire();
+  }
+}
+
+void Cpu::restart_tick() {
+  if (!tick_stopped_) return;
+  tick_stopped_ = false;
+  // tick_nohz_restart_sched_tick(): the next tick on this CPU's grid after now.
+  const std::int64_t t = now().v, ph = tick_phase_.v, p = period_.v;
+  next_tick_ = Cycles{ph + ((t - ph) / p + 1) * p};
+}
+
+void Cpu::handle_ipi() {
+  ipi_resched_ = false;
+  ++k_.stats.cpu[static_cast<std::size_t>(id_)].ipis;
+  charge(k_.cfg.costs.ipi);
+  need_resched_ = true;
+  // Idle, or returning to user mode: the reschedule happens at once.
+  if (ctx_ == TaskCtx::idle) {
+    restart_tick();
+    schedule();
+  } else if (ctx_ == TaskCtx::user) {
+    schedule();
+  }
+}
+
+void Cpu::tick() {
+  auto& st = k_.stats.cpu[static_cast<std::size_t>(id_)];
+  ++st.ticks;
+  next_tick_ += period_;
+  fetch(k_.text.timer_interrupt);
+  charge(k_.cfg.costs.tick);
+  const bool user = ctx_ == TaskCtx::user && !in_softirq_;
+  if (k_.rcu->pending(*this)) k_.rcu->check_callbacks(*this, user);
+  // irq_exit(): softirqs run unless interrupted code is a softirq or has bottom halves off.
+  if (softirq_pending_ && !in_softirq_ && ctx_ != TaskCtx::busy) do_softirq();
+  if (in_softirq_) return;
+  // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
+  if (ksoftirqd_runnable_ && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle)) schedule();
+  // tick_nohz_stop_sched_tick(): an idle CPU stops its tick unless RCU needs it.
+  if (ctx_ == TaskCtx::idle && k_.cfg.machine.nohz && !k_.rcu->needs_cpu(*this) &&
+      !softirq_pending_ && !ksoftirqd_runnable_)
+    tick_stopped_ = true;
+}
+
+void Cpu::do_softirq() {
+  auto& st = k_.stats.cpu[static_cast<std::size_t>(id_)];
+  const Cycles t0 = now();
+  ++st.softirq_runs;
+  in_softirq_ = true;
+  int restart = kMaxSoftirqRestart;
+  do {
+    softirq_pending_ = false;
+    ++st.softirq_passes;
+    fetch(k_.text.do_softirq);
+    charge(k_.cfg.costs.softirq);
+    sync();  // rcu_process_callbacks() reads rcu_ctrlblk: show SimGrid the right time first
+    k_.rcu->process_callbacks(*this);
+    // Ticks that fall inside the softirq interrupt it: no quiescent state, no nesting.
+    while (tick_active() && now() >= next_tick_) tick();
+  } while (softirq_pending_ && --restart && !k_.stopped());
+  in_softirq_ = false;
+  st.softirq_cycles += (now() - t0).v;
+  if (now() >= k_.work_end) k_.note_idle_after_work();  // maybe that was the last callback
+  if (softirq_pending_ && !ksoftirqd_runnable_) {  // wakeup_softirqd()
+    ksoftirqd_runnable_ = true;
+    k_.trace.add({now().v, id_, Ev::ksoftirqd, 0, 0, 0, k_.rcu->qlen(id_), -1,
+                  k_.trace.enabled() ? k_.trace.intern("wakeup") : 0});
+  }
+}
+
+void Cpu::run_ksoftirqd() {
+  ksoftirqd_runnable_ = false;
+  ++k_.stats.cpu[static_cast<std::size_t>(id_)].ksoftirqd_runs;
+  const TaskCtx prev = ctx_;
+  ctx_ = TaskCtx::kernel;
+  while (softirq_pending_ && !k_.stopped()) do_softirq();
+  ksoftirqd_runnable_ = false;
+  ctx_ = prev;
+}
+
+void Cpu::schedule() {
+  ++k_.stats.cpu[static_cast<std::size_t>(id_)].context_switches;
+  need_resched_ = false;
+  fetch(k_.text.schedule);
+  charge(k_.cfg.costs.context_switch);
+  k_.rcu->qsctr_inc(*this);  // schedule() -> rcu_qsctr_inc(cpu)
+  if (ksoftirqd_runnable_) {
+    run_ksoftirqd();
+    k_.rcu->qsctr_inc(*this);  // and the switch back
+  }
+}
+
+void Cpu::run_for(Cycles d, TaskCtx ctx) {
+  const TaskCtx prev = ctx_;
+  ctx_ = ctx;
+  Cycles end = now() + d;
+  while (!k_.stopped()) {
+    if (tick_active() && now() >= next_tick_) {
+      const Cycles t0 = now();
+      tick();
+      end += now() - t0;  // interrupts steal time from the task
+      continue;
+    }
+    if (ipi_resched_) {
+      const Cycles t0 = now();
+      handle_ipi();
+      end += now() - t0;
+      continue;
+    }
+    if (now() >= end) break;
+    Cycles until = end;
+    if (tick_active() && next_tick_ < until) until = next_tick_;
+    if (ctx == TaskCtx::idle && until > k_.drain_end) until = k_.drain_end;
+    wait_until(until);
+    if (ctx == TaskCtx::idle && now() >= k_.drain_end && now() < end) break;
+  }
+  if (ctx == TaskCtx::idle) restart_tick();
+  ctx_ = prev;
+}
+
+void Cpu::main_loop(Task& task) {
+  while (!k_.stopped() && now() < k_.work_end) {
+    if (!task.step(*this)) break;
+    if (need_resched_ || ksoftirqd_runnable_) schedule();
+  }
+  // Workload over: idle until every queued callback is invoked or the drain time runs out.
+  while (!k_.stopped() && now() < k_.drain_end) {
+    k_.note_idle_after_work();
+    if (k_.stopped()) break;
+    schedule();
+    run_for(k_.drain_end - now(), TaskCtx::idle);
+  }
+  sync();
+}
+
+}  // namespace rcusim

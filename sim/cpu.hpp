@@ -1,0 +1,107 @@
+// One simulated CPU: a SimGrid actor on its own single-core host, and the execution context the
+// models run in.
+//
+// Time: the actor keeps `pending_` cycles of work it has done but not yet shown to SimGrid.
+// Models charge() cycles as they run; sync() advances SimGrid's clock once for the whole segment.
+// The CPU syncs before anything another CPU could observe in order (rcu_ctrlblk, its lock, IPIs),
+// so SimGrid's deterministic ordering decides every cross-CPU interaction while a softirq batch
+// or a read-side section still costs a single simcall.
+//
+// Interrupts: the scheduling-clock tick is polled between steps of work (exact to the step), so
+// a tick that lands inside a reader or a softirq sees the context it really interrupted.
+#pragma once
+#include <cstdint>
+#include <simgrid/s4u/Mutex.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
+#include <string>
+
+#include "models/memory/cost.hpp"
+#include "sim/rng.hpp"
+#include "sim/units.hpp"
+
+namespace rcusim {
+
+class Kernel;
+class Task;
+
+// What the CPU's current task is doing; decides how a tick counts for RCU.
+enum class TaskCtx : std::uint8_t {
+  user,    // user mode: a tick is a quiescent state
+  kernel,  // kernel code, preemption points only at the end of the step
+  reader,  // rcu_read_lock() held: preemption disabled
+  idle,    // the idle loop: a tick outside softirq is a quiescent state
+  busy,    // kernel code with bottom halves disabled: no softirq, no ksoftirqd
+};
+
+class SimLock {
+ public:
+  SimLock() : m_(simgrid::s4u::Mutex::create()) {}
+  simgrid::s4u::MutexPtr m_;
+};
+
+class Cpu {
+ public:
+  Cpu(Kernel& k, int id);
+  int id() const { return id_; }
+  Kernel& kernel() { return k_; }
+  Rng& rng() { return rng_; }
+
+  // --- time ---
+  Cycles now() const;
+  void charge(Cycles c) { pending_ += c; }
+  void charge(std::int64_t c) { pending_.v += c; }
+  void sync();
+
+  // --- memory, through the one cost interface ---
+  void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text);
+  void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
+  void write(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::write, cls); }
+  void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls);
+
+  // --- kernel services used by the models ---
+  void raise_softirq() { softirq_pending_ = true; }
+  bool in_softirq() const { return in_softirq_; }
+  bool tick_stopped() const { return tick_stopped_; }  // in nohz_cpu_mask
+  void set_need_resched() { need_resched_ = true; }
+  void send_resched_ipi(int target);
+  void spin_lock(SimLock& l);
+  void spin_unlock(SimLock& l);
+  // Records an oops, BUG or use-after-free at this CPU and time.
+  void fail(const std::string& kind, const std::string& message);
+
+  // --- what a task does (used by workloads) ---
+  // Lets `d` cycles of task time pass in context `ctx`, taking ticks and IPIs as they come.
+  void run_for(Cycles d, TaskCtx ctx);
+  void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
+  TaskCtx ctx() const { return ctx_; }
+
+  void main_loop(Task& task);  // the actor's body
+  void kick() { wake_->release(); }  // wakes the actor if it waits (used to stop the run)
+
+ private:
+  void tick();
+  void do_softirq();
+  void run_ksoftirqd();
+  void handle_ipi();
+  void wait_until(Cycles t);
+  void restart_tick();
+  bool tick_active() const { return !tick_stopped_; }
+
+  Kernel& k_;
+  int id_;
+  Rng rng_;
+  Cycles pending_{0};
+  Cycles period_;
+  Cycles tick_phase_;
+  Cycles next_tick_;
+  TaskCtx ctx_ = TaskCtx::kernel;
+  bool in_softirq_ = false;
+  bool softirq_pending_ = false;
+  bool ksoftirqd_runnable_ = false;
+  bool need_resched_ = false;
+  bool tick_stopped_ = false;
+  bool ipi_resched_ = false;
+  simgrid::s4u::SemaphorePtr wake_;
+};
+
+}  // namespace rcusim

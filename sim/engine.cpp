@@ -1,0 +1,86 @@
+#include "sim/engine.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+
+#include "models/workload/mix.hpp"
+#include "sim/scenario.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace rcusim {
+namespace {
+
+std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg) {
+  std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
+  for (const auto& w : cfg.workload)
+    for (int c : parse_cpu_list(w.cpus, static_cast<int>(cfg.machine.cpus)))
+      if (!tasks[static_cast<std::size_t>(c)])  // the first workload naming a CPU wins
+        tasks[static_cast<std::size_t>(c)] =
+            std::make_unique<MixTask>(w, static_cast<std::uint64_t>(cfg.seed), c);
+  for (auto& t : tasks)
+    if (!t) t = std::make_unique<IdleTask>();
+  return tasks;
+}
+
+// Samples memory waiting for reclaim at a fixed simulated period; prints progress (wall-clock
+// is used for nothing else) when asked.
+void sampler(Kernel& k, bool progress) {
+  const auto wall0 = std::chrono::steady_clock::now();
+  auto last_print = wall0;
+  const Cycles step = k.cycles(k.cfg.output.sample_interval);
+  bool printed = false;
+  for (Cycles t{0};; t += step) {
+    sg4::this_actor::sleep_until(static_cast<double>(t.v));
+    k.stats.series.push_back({t.v, k.stats.waiting_objects, k.stats.waiting_bytes});
+    if (!progress) continue;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - wall0 > std::chrono::seconds(1) && now - last_print > std::chrono::milliseconds(500)) {
+      last_print = now;
+      printed = true;
+      std::fprintf(stderr, "\r  simulated %.3f / %.3f ms, %llu objects reclaimed   ",
+                   static_cast<double>(k.freq.to_ns(t)) / 1e6,
+                   static_cast<double>(k.freq.to_ns(k.work_end)) / 1e6,
+                   static_cast<unsigned long long>(k.stats.path[0].reclaimed + k.stats.path[1].reclaimed +
+                                                   k.stats.path[2].reclaimed + k.stats.path[3].reclaimed));
+    }
+    if (printed && k.stopped()) std::fprintf(stderr, "\n");
+  }
+}
+
+}  // namespace
+
+RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
+  std::vector<std::string> args{"rcusim"};
+  args.insert(args.end(), opt.simgrid_args.begin(), opt.simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine e(&argc, argv.data());
+
+  auto* zone = sg4::create_full_zone("machine");
+  std::vector<sg4::Host*> hosts;
+  for (int i = 0; i < cfg.machine.cpus; ++i) hosts.push_back(zone->create_host(fmt::format("cpu{}", i), 1.0));
+  zone->seal();
+
+  RunResult r;
+  r.kernel = std::make_unique<Kernel>(cfg);
+  Kernel& k = *r.kernel;
+  auto tasks = make_tasks(cfg);
+  for (int i = 0; i < cfg.machine.cpus; ++i) {
+    Task* t = tasks[static_cast<std::size_t>(i)].get();
+    sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],
+                       [&k, i, t] { k.cpu(i).main_loop(*t); });
+  }
+  sg4::Actor::create("sampler", hosts[0], [&k, p = opt.progress] { sampler(k, p); })->daemonize();
+  e.run();
+  r.end = Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())};
+  return r;
+}
+
+}  // namespace rcusim

@@ -1,0 +1,169 @@
+#include "sim/results.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <stdexcept>
+
+#include "sim/scenario.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rcusim {
+
+std::string_view to_string(Path p) {
+  static constexpr std::string_view names[] = {"kfree_rcu",  "trivial_kfree", "trivial_cache_free",
+                                               "nontrivial", "barrier",       "failed"};
+  return names[static_cast<std::size_t>(p)];
+}
+
+namespace {
+
+double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
+
+nlohmann::json latency_json(const Histogram& h, const Frequency& f) {
+  auto ns = [&](std::int64_t c) { return f.to_ns(Cycles{c}); };
+  return {{"count", h.count()},
+          {"p50", ns(h.quantile(0.50))},
+          {"p99", ns(h.quantile(0.99))},
+          {"max", ns(h.max())}};
+}
+
+}  // namespace
+
+nlohmann::json summarize(const Config& cfg, const RunResult& r) {
+  const Kernel& k = *r.kernel;
+  const Stats& s = k.stats;
+  const Frequency& f = k.freq;
+  nlohmann::json j;
+  j["rcusim_version"] = RCUSIM_VERSION;
+  j["scenario"] = to_json(cfg);
+  j["seed"] = cfg.seed;
+  j["outcome"] = k.outcome();
+  j["expect"] = cfg.expect;
+  j["simulated_ns"] = f.to_ns(r.end);
+  nlohmann::json fails = nlohmann::json::array();
+  for (const auto& x : s.failures)
+    fails.push_back({{"time_ns", f.to_ns(Cycles{x.time})}, {"cpu", x.cpu}, {"kind", x.kind},
+                     {"message", x.message}});
+  j["failures"] = fails;
+
+  nlohmann::json m;
+  m["grace_periods"] = {{"started", s.gp_started}, {"completed", s.gp_completed},
+                        {"latency_ns", latency_json(s.gp_latency, f)}};
+  nlohmann::json paths = nlohmann::json::object();
+  std::uint64_t reclaimed = 0;
+  for (std::size_t i = 0; i < kPaths; ++i) {
+    const PathStats& p = s.path[i];
+    if (p.queued == 0 && p.reclaimed == 0) continue;
+    reclaimed += p.reclaimed;
+    const double n = p.reclaimed ? static_cast<double>(p.reclaimed) : 1.0;
+    nlohmann::json by_class = nlohmann::json::object();
+    for (std::size_t c = 0; c < kMemClasses; ++c)
+      if (p.by_class[c]) by_class[std::string(to_string(static_cast<MemClass>(c)))] =
+          round3(static_cast<double>(p.by_class[c]) / n);
+    paths[std::string(to_string(static_cast<Path>(i)))] = {
+        {"queued", p.queued},
+        {"reclaimed", p.reclaimed},
+        {"latency_ns", latency_json(p.latency, f)},
+        {"cycles_per_object", round3(static_cast<double>(p.cycles) / n)},
+        {"accesses_per_object", round3(static_cast<double>(p.accesses) / n)},
+        {"accesses_by_class_per_object", by_class}};
+  }
+  m["paths"] = paths;
+  m["reclaimed_objects"] = reclaimed;
+  m["waiting_for_reclaim"] = {{"peak_objects", s.peak_objects}, {"peak_bytes", s.peak_bytes},
+                              {"end_objects", s.waiting_objects}, {"end_bytes", s.waiting_bytes}};
+  nlohmann::json cpus = nlohmann::json::array();
+  std::uint64_t switches = 0;
+  for (std::size_t c = 0; c < s.cpu.size(); ++c) {
+    const CpuStats& x = s.cpu[c];
+    switches += x.actor_switches;
+    cpus.push_back({{"cpu", c}, {"softirq_cycles", x.softirq_cycles}, {"softirq_runs", x.softirq_runs},
+                    {"softirq_passes", x.softirq_passes}, {"ksoftirqd_runs", x.ksoftirqd_runs},
+                    {"ticks", x.ticks}, {"context_switches", x.context_switches}, {"ipis", x.ipis},
+                    {"quiescent_states", x.quiescent_states}, {"readers", x.readers},
+                    {"updates", x.updates}, {"actor_switches", x.actor_switches}});
+  }
+  m["cpus"] = cpus;
+  m["actor_switches"] = switches;
+  j["metrics"] = m;
+  return j;
+}
+
+namespace {
+
+void write_file(const fs::path& p, const std::string& what,
+                const std::function<void(std::ostream&)>& body) {
+  std::ofstream os(p, std::ios::binary);
+  if (!os) throw std::runtime_error(fmt::format("{}: cannot write {}", p.string(), what));
+  body(os);
+  if (!os) throw std::runtime_error(fmt::format("{}: write failed", p.string()));
+}
+
+}  // namespace
+
+void write_results(const std::string& dir, const Config& cfg, const RunResult& r,
+                   const nlohmann::json& summary) {
+  const Kernel& k = *r.kernel;
+  const fs::path final_dir(dir);
+  if (final_dir.has_parent_path()) fs::create_directories(final_dir.parent_path());
+  const fs::path tmp = fs::path(dir + fmt::format(".tmp-{}", getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  write_file(tmp / "summary.json", "summary", [&](std::ostream& os) { os << summary.dump(2) << '\n'; });
+  if (cfg.output.events)
+    write_file(tmp / "events.csv", "events", [&](std::ostream& os) { k.trace.write_csv(os, k.freq); });
+  if (cfg.output.latencies)
+    write_file(tmp / "latencies.csv", "latencies", [&](std::ostream& os) {
+      os << "queued_ns,freed_ns,latency_ns,cpu,path,bytes\n";
+      for (const auto& l : k.stats.latencies) {
+        const auto q = k.freq.to_ns(Cycles{l.queued}), d = k.freq.to_ns(Cycles{l.freed});
+        os << fmt::format("{},{},{},{},{},{}\n", q, d, d - q, l.cpu, to_string(l.path), l.bytes);
+      }
+    });
+  write_file(tmp / "series.csv", "series", [&](std::ostream& os) {
+    os << "time_ns,waiting_objects,waiting_bytes\n";
+    for (const auto& x : k.stats.series)
+      os << fmt::format("{},{},{}\n", k.freq.to_ns(Cycles{x.time}), x.objects, x.bytes);
+  });
+  // Swap the complete directory into place; a reader never sees a half-written result.
+  const fs::path old = fs::path(dir + fmt::format(".old-{}", getpid()));
+  if (fs::exists(final_dir)) fs::rename(final_dir, old);
+  fs::rename(tmp, final_dir);
+  fs::remove_all(old);
+}
+
+std::string summary_table(const nlohmann::json& j) {
+  std::string out;
+  const auto& m = j["metrics"];
+  const auto& gp = m["grace_periods"];
+  out += fmt::format("scenario {}  seed {}  outcome {}  simulated {:.3f} ms\n",
+                     j["scenario"]["name"].get<std::string>(), j["seed"].get<std::int64_t>(),
+                     j["outcome"].get<std::string>(), j["simulated_ns"].get<double>() / 1e6);
+  out += fmt::format("grace periods {}  latency p50 {} ns  p99 {} ns  max {} ns\n",
+                     gp["completed"].get<std::uint64_t>(), gp["latency_ns"]["p50"].get<std::int64_t>(),
+                     gp["latency_ns"]["p99"].get<std::int64_t>(), gp["latency_ns"]["max"].get<std::int64_t>());
+  out += fmt::format("{:<20} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10} {:>10}\n", "path", "queued",
+                     "reclaimed", "lat p50 ns", "lat p99 ns", "lat max ns", "cyc/obj", "acc/obj");
+  for (const auto& [name, p] : m["paths"].items())
+    out += fmt::format("{:<20} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10.1f} {:>10.2f}\n", name,
+                       p["queued"].get<std::uint64_t>(), p["reclaimed"].get<std::uint64_t>(),
+                       p["latency_ns"]["p50"].get<std::int64_t>(), p["latency_ns"]["p99"].get<std::int64_t>(),
+                       p["latency_ns"]["max"].get<std::int64_t>(), p["cycles_per_object"].get<double>(),
+                       p["accesses_per_object"].get<double>());
+  const auto& w = m["waiting_for_reclaim"];
+  out += fmt::format("waiting for reclaim: peak {} objects, {} bytes; at end {} objects\n",
+                     w["peak_objects"].get<std::uint64_t>(), w["peak_bytes"].get<std::uint64_t>(),
+                     w["end_objects"].get<std::uint64_t>());
+  for (const auto& f : j["failures"])
+    out += fmt::format("{} at {} ns on CPU {}: {}\n", f["kind"].get<std::string>(),
+                       f["time_ns"].get<std::int64_t>(), f["cpu"].get<int>(),
+                       f["message"].get<std::string>());
+  return out;
+}
+
+}  // namespace rcusim

@@ -1,0 +1,96 @@
+// Figures gathered during a run. Everything here is measured by the models as they run; the
+// result writers only format it.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/memory/cost.hpp"
+#include "sim/histogram.hpp"
+
+namespace rcusim {
+
+// How an object went back to the allocator after its grace period.
+enum class Path : std::uint8_t {
+  kfree_rcu,           // func held an offset: __rcu_reclaim() kfree()d directly
+  trivial_kfree,       // call_rcu() with a container_of + kfree() callback
+  trivial_cache_free,  // call_rcu() with a container_of + kmem_cache_free() callback
+  nontrivial,          // call_rcu() with a callback doing real work
+  barrier,             // rcu_barrier_callback()
+  failed,              // oops: func pointed into unmapped text
+  count
+};
+inline constexpr std::size_t kPaths = static_cast<std::size_t>(Path::count);
+std::string_view to_string(Path p);
+
+struct PathStats {
+  std::uint64_t queued = 0;
+  std::uint64_t reclaimed = 0;
+  Histogram latency;   // cycles from call_rcu()/kfree_rcu() to the free
+  std::int64_t cycles = 0;        // spent in rcu_do_batch for these objects
+  std::uint64_t accesses = 0;
+  std::array<std::uint64_t, kMemClasses> by_class{};
+};
+
+struct CpuStats {
+  std::uint64_t ticks = 0;
+  std::uint64_t softirq_runs = 0;
+  std::uint64_t softirq_passes = 0;
+  std::int64_t softirq_cycles = 0;
+  std::uint64_t ksoftirqd_runs = 0;
+  std::uint64_t context_switches = 0;
+  std::uint64_t ipis = 0;
+  std::uint64_t quiescent_states = 0;  // cpu_quiet() calls
+  std::uint64_t readers = 0;
+  std::uint64_t updates = 0;
+  std::uint64_t actor_switches = 0;    // SimGrid waits this CPU's actor made
+};
+
+struct Sample {
+  std::int64_t time;
+  std::uint64_t objects;
+  std::uint64_t bytes;
+};
+
+struct LatencyRow {
+  std::int64_t queued;
+  std::int64_t freed;
+  std::int32_t cpu;
+  Path path;
+  std::uint32_t bytes;
+};
+
+struct Failure {
+  std::int64_t time;  // cycles
+  int cpu;
+  std::string kind;   // oops | bug | use_after_free
+  std::string message;
+};
+
+struct Stats {
+  explicit Stats(int cpus) : cpu(static_cast<std::size_t>(cpus)) {}
+  std::array<PathStats, kPaths> path{};
+  std::uint64_t gp_started = 0, gp_completed = 0;
+  Histogram gp_latency;
+  std::uint64_t waiting_objects = 0, waiting_bytes = 0;
+  std::uint64_t peak_objects = 0, peak_bytes = 0;
+  std::vector<CpuStats> cpu;
+  std::vector<Sample> series;
+  std::vector<LatencyRow> latencies;
+  std::vector<Failure> failures;
+
+  void queued(std::uint64_t bytes) {
+    ++waiting_objects;
+    waiting_bytes += bytes;
+    if (waiting_objects > peak_objects) peak_objects = waiting_objects;
+    if (waiting_bytes > peak_bytes) peak_bytes = waiting_bytes;
+  }
+  void reclaimed(std::uint64_t bytes) {
+    --waiting_objects;
+    waiting_bytes -= bytes;
+  }
+};
+
+}  // namespace rcusim

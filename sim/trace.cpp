@@ -1,0 +1,82 @@
+#include "sim/trace.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <queue>
+
+namespace rcusim {
+
+std::string_view to_string(Ev e) {
+  static constexpr std::string_view names[] = {
+      "rcu_grace_period", "rcu_callback",  "rcu_kfree_callback", "rcu_batch_start",
+      "rcu_invoke_callback", "rcu_invoke_kfree_callback", "rcu_batch_end", "rcu_donelist",
+      "rcu_force_qs", "ksoftirqd", "use_after_free", "oops", "bug"};
+  static_assert(std::size(names) == static_cast<std::size_t>(Ev::count));
+  return names[static_cast<std::size_t>(e)];
+}
+
+Trace::Trace(int cpus, bool enabled) : enabled_(enabled), per_cpu_(static_cast<std::size_t>(cpus)) {}
+
+std::uint32_t Trace::intern(const std::string& s) {
+  auto [it, fresh] = text_ids_.try_emplace(s, static_cast<std::uint32_t>(texts_.size()));
+  if (fresh) texts_.push_back(s);
+  return it->second;
+}
+
+std::vector<TraceEvent> Trace::merged() const {
+  std::vector<TraceEvent> out;
+  std::size_t n = 0;
+  for (const auto& v : per_cpu_) n += v.size();
+  out.reserve(n);
+  // k-way merge: each per-CPU buffer is already in time order.
+  using Head = std::pair<std::size_t, std::size_t>;  // cpu, index
+  auto later = [&](const Head& a, const Head& b) {
+    const auto& x = per_cpu_[a.first][a.second];
+    const auto& y = per_cpu_[b.first][b.second];
+    return x.time != y.time ? x.time > y.time : a.first > b.first;
+  };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> q(later);
+  for (std::size_t c = 0; c < per_cpu_.size(); ++c)
+    if (!per_cpu_[c].empty()) q.emplace(c, 0);
+  while (!q.empty()) {
+    auto [c, i] = q.top();
+    q.pop();
+    out.push_back(per_cpu_[c][i]);
+    if (i + 1 < per_cpu_[c].size()) q.emplace(c, i + 1);
+  }
+  return out;
+}
+
+void Trace::write_csv(std::ostream& os, const Frequency& f) const {
+  os << "time_ns,cpu,event,gp,head,func,qlen,count,detail\n";
+  std::string line;
+  for (const auto& e : merged()) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{},{},{},", f.to_ns(Cycles{e.time}), e.cpu,
+                   to_string(e.ev));
+    if (e.gp) fmt::format_to(std::back_inserter(line), "{}", e.gp);
+    line += ',';
+    if (e.head) fmt::format_to(std::back_inserter(line), "0x{:x}", e.head);
+    line += ',';
+    // kfree events carry the decoded byte offset, as the kernel's tracepoints print offset=%ld.
+    if (e.ev == Ev::rcu_kfree_callback || e.ev == Ev::rcu_invoke_kfree_callback)
+      fmt::format_to(std::back_inserter(line), "{}", e.func);
+    else if (e.func)
+      fmt::format_to(std::back_inserter(line), "0x{:x}", e.func);
+    line += ',';
+    if (e.qlen >= 0) fmt::format_to(std::back_inserter(line), "{}", e.qlen);
+    line += ',';
+    if (e.count >= 0) fmt::format_to(std::back_inserter(line), "{}", e.count);
+    line += ',';
+    if (e.text) {
+      std::string t = texts_[e.text];
+      for (auto& ch : t)
+        if (ch == '"') ch = '\'';
+      line += '"' + t + '"';
+    }
+    line += '\n';
+    os << line;
+  }
+}
+
+}  // namespace rcusim
