@@ -35,7 +35,12 @@ class Reader {
       : t_(t), prefix_(std::move(prefix)), file_(file), root_(root) {}
 
   [[noreturn]] void fail(const toml::node* n, std::string_view key, const std::string& msg) const {
-    const auto& src = (n ? n->source() : t_.source());
+    fail_at(n ? n->source() : t_.source(), key, msg);
+  }
+  [[noreturn]] void fail_at(const toml::source_region& src, std::string_view key,
+                            const std::string& msg) const {
+    if (src.begin.line == 0)  // made by a --set override, not read from the file
+      throw ScenarioError(fmt::format("--set {}: {}", full(key), msg));
     const std::string f = src.path ? std::string(*src.path) : file_;
     throw ScenarioError(fmt::format("{}:{}:{}: {}: {}", f, src.begin.line, src.begin.column,
                                     full(key), msg));
@@ -172,7 +177,7 @@ class Reader {
   }
   void finish() const {
     for (const auto& [k, node] : t_)
-      if (!used_.count(std::string(k.str()))) fail(&node, k.str(), "unknown key");
+      if (!used_.count(std::string(k.str()))) fail_at(k.source(), k.str(), "unknown key");
   }
 
  private:
@@ -202,7 +207,16 @@ void apply_override(toml::table& root, const std::string& spec) {
   while (std::getline(in, seg, '.')) segs.push_back(seg);
   for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
     toml::node* n = t->get(segs[i]);
-    if (n && n->is_array_of_tables() && i + 2 < segs.size() + 1) {
+    const bool indexed = !segs[i + 1].empty() &&
+                         segs[i + 1].find_first_not_of("0123456789") == std::string::npos;
+    if (!n && indexed) {  // e.g. workload.0.read with no [[workload]] in the file
+      if (segs[i + 1].size() > 2)
+        throw ScenarioError(fmt::format("--set: {}: index {} is too large", path, segs[i + 1]));
+      toml::array arr;
+      for (std::size_t k = 0; k <= std::stoul(segs[i + 1]); ++k) arr.push_back(toml::table{});
+      n = t->insert(segs[i], std::move(arr)).first->second.as_array();
+    }
+    if (n && n->is_array_of_tables() && indexed) {
       std::size_t idx = 0;
       auto [p, ec] = std::from_chars(segs[i + 1].data(), segs[i + 1].data() + segs[i + 1].size(), idx);
       auto& arr = *n->as_array();

@@ -52,10 +52,14 @@ void MixTask::reader(Cpu& cpu) {
   }
   cpu.run_for(k.freq.from_ns(w_.read_duration.d.sample(rng_)), TaskCtx::reader);
   cpu.sync();
-  for (const Held& h : held_) {
+  for (std::size_t i = 0; i < held_.size(); ++i) {
+    const Held& h = held_[i];
     cpu.read(h.obj + kGenerationOffset, 8, MemClass::reader_data);
     const std::uint64_t now_gen = k.heap.read_u64(h.obj + kGenerationOffset);
     if (now_gen == h.gen) continue;
+    bool reported = false;  // one report per object per section
+    for (std::size_t j = 0; j < i; ++j) reported |= held_[j].obj == h.obj;
+    if (reported) continue;
     const auto o = k.heap.find(h.obj);
     const bool poisoned = o && !o->live;
     cpu.fail("use_after_free",

@@ -1,0 +1,86 @@
+// Runs the rcusim binary as a user would (SimGrid allows one engine per process) and reads what
+// it wrote.
+#pragma once
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace rcusim::test {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr
+  std::string dir;
+  nlohmann::json summary() const {
+    std::ifstream in(dir + "/summary.json");
+    return nlohmann::json::parse(in);
+  }
+  std::string file(const std::string& name) const {
+    std::ifstream in(dir + "/" + name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+};
+
+inline std::string fresh_dir(const std::string& tag) {
+  static int n = 0;
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("rcusim-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(n++));
+  std::filesystem::remove_all(base);
+  return base.string();
+}
+
+// `args` are shell words after the binary; --out is added unless `out` is empty.
+inline Run run_cli(const std::string& args, const std::string& tag = "run") {
+  Run r;
+  r.dir = fresh_dir(tag);
+  const std::string cmd = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + RCUSIM_BINARY + " " +
+                          args + " --out " + r.dir + " --quiet 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+// events.csv as rows of named fields.
+inline std::vector<std::map<std::string, std::string>> events(const Run& r) {
+  std::istringstream in(r.file("events.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> cols;
+  {
+    std::istringstream h(line);
+    std::string c;
+    while (std::getline(h, c, ',')) cols.push_back(c);
+  }
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    std::map<std::string, std::string> row;
+    std::size_t i = 0, start = 0;
+    bool quoted = false;
+    for (std::size_t k = 0; k <= line.size(); ++k) {
+      if (k < line.size() && line[k] == '"') quoted = !quoted;
+      if (k == line.size() || (line[k] == ',' && !quoted)) {
+        if (i < cols.size()) row[cols[i++]] = line.substr(start, k - start);
+        start = k + 1;
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace rcusim::test

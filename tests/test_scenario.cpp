@@ -1,0 +1,113 @@
+// Scenario files: every bad input names file, line, column and key.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/scenario.hpp"
+
+using namespace rcusim;
+
+namespace {
+std::string error_of(const std::string& text, std::vector<std::string> sets = {}) {
+  try {
+    parse_scenario(text, "s.toml", sets);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("scenario: defaults when empty and a resolved round trip") {
+  const Config c = parse_scenario("", "s.toml");
+  CHECK(c.machine.cpus == 4);
+  CHECK(c.rcu.blimit == 10);
+  CHECK(c.rcu.qhimark == 10000);
+  CHECK(c.rcu.qlowmark == 100);
+  CHECK(c.workload.size() == 1);
+  const auto j = to_json(c);
+  CHECK(j["duration"] == "10ms");
+  CHECK(j["machine"]["freq"] == "3GHz");
+}
+
+TEST_CASE("scenario: units") {
+  const Config c = parse_scenario(R"(duration = "2.5ms"
+[heap]
+size = "64MiB"
+[machine]
+freq = "2400MHz"
+[[workload]]
+read_duration = { dist = "uniform", min = "1us", max = "3us" }
+)", "s.toml");
+  CHECK(c.duration.ns == 2'500'000);
+  CHECK(c.heap.size.bytes == 64ull << 20);
+  CHECK(c.machine.freq.hz == 2'400'000'000ull);
+  CHECK(c.workload[0].read_duration.d == Dist::uniform(1000, 3000));
+}
+
+TEST_CASE("scenario: unknown key") {
+  CHECK(error_of("[rcu]\nblimt = 5\n") == "s.toml:2:1: rcu.blimt: unknown key");
+}
+
+TEST_CASE("scenario: wrong type") {
+  CHECK(error_of("[rcu]\nblimit = \"ten\"\n") ==
+        "s.toml:2:10: rcu.blimit: expected an integer, got a string");
+}
+
+TEST_CASE("scenario: out of range") {
+  CHECK(error_of("[machine]\ncpus = 0\n").rfind("s.toml:2:8: machine.cpus: 0 is out of range", 0) == 0);
+}
+
+TEST_CASE("scenario: duration without a unit") {
+  const auto e = error_of("duration = 5\n");
+  CHECK(e.rfind("s.toml:1:12: duration: expected a string with a unit", 0) == 0);
+  CHECK(error_of("duration = \"5 parsecs\"\n").find("duration: ") != std::string::npos);
+  CHECK(error_of("duration = \"5min\"\n").find("needs a unit: one of ns, us, ms, s") != std::string::npos);
+}
+
+TEST_CASE("scenario: syntax error") {
+  CHECK(error_of("[rcu\n").rfind("s.toml:1:", 0) == 0);
+}
+
+TEST_CASE("scenario: bad choice and bad CPU list") {
+  CHECK(error_of("[rcu]\nflavor = \"tree\"\n").find("rcu.flavor: \"tree\" is not one of") != std::string::npos);
+  CHECK(error_of("[[workload]]\ncpus = \"0-9\"\n").find("workload[0].cpus: CPU range") != std::string::npos);
+}
+
+TEST_CASE("scenario: --set overrides and their errors") {
+  const Config c = parse_scenario("", "s.toml", {"machine.cpus=8", "rcu.flavor=busted", "workload.0.read=0"});
+  CHECK(c.machine.cpus == 8);
+  CHECK(c.rcu.flavor == "busted");
+  CHECK(error_of("", {"rcu.blimit=abc"}).find("rcu.blimit: expected an integer") != std::string::npos);
+  CHECK(error_of("", {"nonsense"}).find("--set") != std::string::npos);
+}
+
+TEST_CASE("scenario: parse_cpu_list") {
+  CHECK(parse_cpu_list("0-2,5", 8) == std::vector<int>{0, 1, 2, 5});
+  CHECK(parse_cpu_list("all", 3) == std::vector<int>{0, 1, 2});
+  CHECK_THROWS_AS(parse_cpu_list("3-1", 8), std::invalid_argument);
+  CHECK_THROWS_AS(parse_cpu_list("x", 8), std::invalid_argument);
+}
+
+TEST_CASE("scenario: every key is in the reference") {
+  const std::string ref = key_reference();
+  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.encoding`", "`objects.kfree_rcu`",
+                        "`[[workload]].read_duration`", "`output.events`"})
+    CHECK(ref.find(k) != std::string::npos);
+}
+
+TEST_CASE("scenario: the README's key table is the code's") {
+  std::ifstream in(std::string(RCUSIM_SOURCE_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string readme = ss.str();
+  const auto b = readme.find("<!-- keys:begin -->\n"), e = readme.find("<!-- keys:end -->");
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  const std::string table = readme.substr(b + 20, e - b - 20);
+  CHECK(table == key_reference());
+}
