@@ -181,13 +181,109 @@ struct WorkloadConfig {
   }
 };
 
+// A module's RCU callback, for scripted scenarios ([[module]] callbacks = [...]).
+struct CallbackConfig {
+  std::string name;
+  std::string kind = "trivial_kfree";
+  Size struct_size{64};  // the struct it frees; its rcu_head is at the end
+  Size size{96};         // text size
+  std::int64_t work = 300;
+  template <class V> void visit(V& v) {
+    v("name", name, Spec{.doc = "function name"});
+    v("kind", kind, Spec{.choices = {"trivial_kfree", "trivial_cache_free", "nontrivial"},
+                         .doc = "what the callback does: container_of + kfree, + kmem_cache_free, "
+                                "or real work then kfree"});
+    v("struct_size", struct_size, Spec{24, 1 << 20, {}, "size of the struct it frees (rcu_head at its end)"});
+    v("size", size, Spec{16, 1 << 20, {}, "text size of the function"});
+    v("work", work, Spec{0, 1e9, {}, "cycles of work for a nontrivial callback"});
+  }
+};
+
+struct ModuleConfig {
+  std::string name;
+  std::vector<CallbackConfig> callbacks;
+  template <class V> void visit(V& v) {
+    v("name", name, Spec{.doc = "module name"});
+    v.array("callbacks", callbacks);
+  }
+};
+
+// One step of a CPU's script. It starts at `at`, or `delay` after the event `after`, or else
+// right after the previous step.
+struct ActionConfig {
+  std::string action;
+  Duration at{-1};
+  std::string after;
+  Duration delay{0};
+  Duration length{0};
+  std::int64_t count = 1;
+  Size size{64};
+  std::string callback;
+  std::string label;
+  std::string module;
+  bool barrier = false;
+  std::string until;
+  std::string mode = "user";
+  template <class V> void visit(V& v) {
+    v("do", action,
+      Spec{.choices = {"call_rcu", "kfree_rcu", "busy", "idle", "read", "user", "rcu_barrier",
+                       "load", "unload", "wait"},
+           .doc = "the action"});
+    v("at", at, Spec{0, 1e13, {}, "absolute start time (default: after the previous action)"});
+    v("after", after, Spec{.doc = "start when this event has happened: queued:<label>, "
+                                  "donelist:<label>, invoked:<label>, donelist:<cpu>, gp_end, "
+                                  "unload:<module>, barrier_done:<cpu>"});
+    v("delay", delay, Spec{0, 1e13, {}, "extra wait after `after`"});
+    v("for", length, Spec{0, 1e13, {}, "duration of busy, idle, read and user"});
+    v("count", count, Spec{1, 1e7, {}, "call_rcu/kfree_rcu: how many objects to queue"});
+    v("size", size, Spec{24, 1 << 20, {}, "kfree_rcu: object size (rcu_head at its end)"});
+    v("callback", callback, Spec{.doc = "call_rcu: a module callback's name"});
+    v("label", label, Spec{.doc = "name for the (last) queued callback, for events and the timeline"});
+    v("module", module, Spec{.doc = "load/unload: module name"});
+    v("barrier", barrier, Spec{.doc = "unload: call rcu_barrier() in the module's exit first"});
+    v("until", until, Spec{.doc = "wait: the event to wait for (same names as `after`)"});
+    v("mode", mode, Spec{.choices = {"user", "kernel", "bh_off"},
+                         .doc = "busy: user = a CPU hog above ksoftirqd (ticks are quiescent, "
+                                "softirqs run at irq exit, ksoftirqd starves); kernel = "
+                                "non-preemptible kernel code; bh_off = bottom halves disabled "
+                                "(no softirq at all)"});
+  }
+};
+
+struct ScriptConfig {
+  std::int64_t cpu = 0;
+  std::vector<ActionConfig> actions;
+  template <class V> void visit(V& v) {
+    v("cpu", cpu, Spec{0, 4095, {}, "the CPU running this script"});
+    v.array("actions", actions);
+  }
+};
+
+// Seeded perturbations of timing, for `rcusim explore` (and any run that sets them).
+struct PerturbConfig {
+  bool tick_phase = false;
+  double busy_jitter = 0.0;
+  double softirq_defer = 0.0;
+  bool shuffle_cpus = false;
+  template <class V> void visit(V& v) {
+    v("tick_phase", tick_phase, Spec{.doc = "draw each CPU's tick phase at random"});
+    v("busy_jitter", busy_jitter,
+      Spec{0, 0.99, {}, "scale each busy length by a uniform factor in [1-j, 1+j]"});
+    v("softirq_defer", softirq_defer,
+      Spec{0, 1, {}, "probability that an irq-exit softirq run is left to ksoftirqd"});
+    v("shuffle_cpus", shuffle_cpus, Spec{.doc = "place the scripts on a random permutation of CPUs"});
+  }
+};
+
 struct OutputConfig {
   bool events = true;
   bool latencies = true;
+  bool timeline = true;
   Duration sample_interval{100'000};
   template <class V> void visit(V& v) {
     v("events", events, Spec{.doc = "write events.csv (every tracepoint event)"});
     v("latencies", latencies, Spec{.doc = "write latencies.csv (one row per reclaimed object)"});
+    v("timeline", timeline, Spec{.doc = "print the per-CPU timeline of scripted runs"});
     v("sample_interval", sample_interval,
       Spec{1000, 1e12, {}, "period of the memory-waiting-for-reclaim series"});
   }
@@ -210,6 +306,9 @@ struct Config {
   TableConfig table;
   ObjectsConfig objects;
   std::vector<WorkloadConfig> workload;
+  std::vector<ModuleConfig> module;
+  std::vector<ScriptConfig> script;
+  PerturbConfig perturb;
   OutputConfig output;
 
   template <class V> void visit(V& v) {
@@ -230,6 +329,9 @@ struct Config {
     v.section("table", table);
     v.section("objects", objects);
     v.array("workload", workload);
+    v.array("module", module);
+    v.array("script", script);
+    v.section("perturb", perturb);
     v.section("output", output);
   }
 };

@@ -13,12 +13,17 @@ namespace rcusim {
 namespace {
 constexpr int kMaxSoftirqRestart = 10;  // MAX_SOFTIRQ_RESTART in kernel/softirq.c
 constexpr std::uint64_t kCpuStream = 0x43505500;
+constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
-    : k_(k), id_(id), rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)) {
+    : k_(k), id_(id),
+      rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)),
+      perturb_(static_cast<std::uint64_t>(k.cfg.seed), kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};
   tick_phase_ = k.cfg.machine.tick_skew ? Cycles{period_.v * id / k.cfg.machine.cpus} : Cycles{0};
+  if (k.cfg.perturb.tick_phase)
+    tick_phase_ = Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
   next_tick_ = tick_phase_.v == 0 ? period_ : tick_phase_;
   wake_ = sg4::Semaphore::create(0);
 }
@@ -54,7 +59,8 @@ void Cpu::fail(const std::string& kind, const std::string& message) {
 
 void Cpu::send_resched_ipi(int target) {
   Cpu& t = k_.cpu(target);
-  t.ipi_resched_ = true;
+  t.ipi_pending_ = true;
+  t.need_resched_pending_ = true;
   t.wake_->release();
 }
 
@@ -74,7 +80,7 @@ void Cpu::wait_until(Cycles t) {
   const Cycles start = now();
   pending_ = Cycles{0};
   ++k_.stats.cpu[static_cast<std::size_t>(id_)].actor_switches;
-  if (ipi_resched_ || t <= start) {
+  if (ipi_pending_ || t <= start) {
     if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
       sg4::this_actor::sleep_until(static_cast<double>(start.v));
     return;
@@ -97,17 +103,45 @@ void Cpu::restart_tick() {
 }
 
 void Cpu::handle_ipi() {
-  ipi_resched_ = false;
+  ipi_pending_ = false;
   ++k_.stats.cpu[static_cast<std::size_t>(id_)].ipis;
   charge(k_.cfg.costs.ipi);
+  // smp_call_function_interrupt(): run the queued functions, then ack their senders.
+  while (!ipi_calls_.empty()) {
+    const IpiCall c = ipi_calls_.front();
+    ipi_calls_.erase(ipi_calls_.begin());
+    c.f(*this);
+    Cpu& from = k_.cpu(c.from);
+    sync();
+    --from.acks_pending_;
+    from.kick();
+  }
+  if (!need_resched_pending_) return;
+  need_resched_pending_ = false;
   need_resched_ = true;
   // Idle, or returning to user mode: the reschedule happens at once.
   if (ctx_ == TaskCtx::idle) {
     restart_tick();
     schedule();
-  } else if (ctx_ == TaskCtx::user) {
+  } else if (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) {
     schedule();
   }
+}
+
+void Cpu::on_each_cpu(IpiFunc f) {
+  fetch(k_.text.on_each_cpu);
+  sync();
+  for (int c = 0; c < k_.ncpus(); ++c) {
+    if (c == id_) continue;
+    Cpu& t = k_.cpu(c);
+    t.ipi_calls_.push_back({f, id_});
+    t.ipi_pending_ = true;
+    ++acks_pending_;
+    t.kick();
+  }
+  f(*this);  // the local call, irqs off
+  // csd_flag_wait(): spin with preemption off until every CPU has run it.
+  run_until(k_.drain_end, TaskCtx::reader, [this] { return acks_pending_ == 0; });
 }
 
 void Cpu::tick() {
@@ -116,10 +150,15 @@ void Cpu::tick() {
   next_tick_ += period_;
   fetch(k_.text.timer_interrupt);
   charge(k_.cfg.costs.tick);
-  const bool user = ctx_ == TaskCtx::user && !in_softirq_;
+  const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
   if (k_.rcu->pending(*this)) k_.rcu->check_callbacks(*this, user);
   // irq_exit(): softirqs run unless interrupted code is a softirq or has bottom halves off.
-  if (softirq_pending_ && !in_softirq_ && ctx_ != TaskCtx::busy) do_softirq();
+  if (softirq_pending_ && !in_softirq_ && ctx_ != TaskCtx::busy) {
+    if (k_.cfg.perturb.softirq_defer > 0 && perturb_.chance(k_.cfg.perturb.softirq_defer))
+      ksoftirqd_runnable_ = true;  // perturbation: leave this run to ksoftirqd
+    else
+      do_softirq();
+  }
   if (in_softirq_) return;
   // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
   if (ksoftirqd_runnable_ && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle)) schedule();
@@ -171,30 +210,39 @@ void Cpu::schedule() {
   fetch(k_.text.schedule);
   charge(k_.cfg.costs.context_switch);
   k_.rcu->qsctr_inc(*this);  // schedule() -> rcu_qsctr_inc(cpu)
-  if (ksoftirqd_runnable_) {
+  if (ksoftirqd_runnable_ && ctx_ != TaskCtx::hog) {  // a hog keeps the CPU from ksoftirqd
     run_ksoftirqd();
     k_.rcu->qsctr_inc(*this);  // and the switch back
   }
 }
 
-void Cpu::run_for(Cycles d, TaskCtx ctx) {
+void Cpu::run_for(Cycles d, TaskCtx ctx) { run_loop(now() + d, ctx, nullptr, true); }
+
+void Cpu::run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& done) {
+  waiting_event_ = true;
+  run_loop(deadline, ctx, &done, false);
+  waiting_event_ = false;
+}
+
+// The heart of a CPU: time passes in `ctx` until `end` (pushed back by interrupt work when
+// `extend`, as interrupts steal time from a task) or until *done holds.
+void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, bool extend) {
   const TaskCtx prev = ctx_;
   ctx_ = ctx;
-  Cycles end = now() + d;
   while (!k_.stopped()) {
     if (tick_active() && now() >= next_tick_) {
       const Cycles t0 = now();
       tick();
-      end += now() - t0;  // interrupts steal time from the task
+      if (extend) end += now() - t0;
       continue;
     }
-    if (ipi_resched_) {
+    if (ipi_pending_) {
       const Cycles t0 = now();
       handle_ipi();
-      end += now() - t0;
+      if (extend) end += now() - t0;
       continue;
     }
-    if (now() >= end) break;
+    if (now() >= end || (done && (*done)())) break;
     Cycles until = end;
     if (tick_active() && next_tick_ < until) until = next_tick_;
     if (ctx == TaskCtx::idle && until > k_.drain_end) until = k_.drain_end;

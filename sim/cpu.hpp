@@ -11,9 +11,11 @@
 // a tick that lands inside a reader or a softirq sees the context it really interrupted.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <simgrid/s4u/Mutex.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
 #include <string>
+#include <vector>
 
 #include "models/memory/cost.hpp"
 #include "sim/rng.hpp"
@@ -31,7 +33,12 @@ enum class TaskCtx : std::uint8_t {
   reader,  // rcu_read_lock() held: preemption disabled
   idle,    // the idle loop: a tick outside softirq is a quiescent state
   busy,    // kernel code with bottom halves disabled: no softirq, no ksoftirqd
+  hog,     // a user-mode task above ksoftirqd's priority: ticks are quiescent, softirqs run at
+           // irq exit, ksoftirqd never gets the CPU
 };
+
+class Cpu;
+using IpiFunc = void (*)(Cpu&);
 
 class SimLock {
  public:
@@ -72,6 +79,13 @@ class Cpu {
   // --- what a task does (used by workloads) ---
   // Lets `d` cycles of task time pass in context `ctx`, taking ticks and IPIs as they come.
   void run_for(Cycles d, TaskCtx ctx);
+  // The same until `done()` holds (checked whenever the CPU wakes), or `deadline` at the latest.
+  // Another CPU makes done() true and wakes this one through Kernel::fire() or kick().
+  void run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& done);
+  bool waiting_for_event() const { return waiting_event_; }
+  // on_each_cpu(func, info, wait=1): run `f` here with irqs off and on every other online CPU
+  // from a CALL_FUNCTION IPI, and spin until all of them have run it.
+  void on_each_cpu(IpiFunc f);
   void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
   TaskCtx ctx() const { return ctx_; }
 
@@ -83,6 +97,7 @@ class Cpu {
   void do_softirq();
   void run_ksoftirqd();
   void handle_ipi();
+  void run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, bool extend);
   void wait_until(Cycles t);
   void restart_tick();
   bool tick_active() const { return !tick_stopped_; }
@@ -100,7 +115,16 @@ class Cpu {
   bool ksoftirqd_runnable_ = false;
   bool need_resched_ = false;
   bool tick_stopped_ = false;
-  bool ipi_resched_ = false;
+  bool ipi_pending_ = false;            // an IPI is waiting to be taken
+  bool need_resched_pending_ = false;   // ... and it is a reschedule IPI
+  bool waiting_event_ = false;
+  struct IpiCall {
+    IpiFunc f;
+    int from;
+  };
+  std::vector<IpiCall> ipi_calls_;
+  int acks_pending_ = 0;
+  Rng perturb_;
   simgrid::s4u::SemaphorePtr wake_;
 };
 

@@ -9,6 +9,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 
 #include "models/workload/mix.hpp"
+#include "models/workload/script.hpp"
 #include "sim/scenario.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -16,13 +17,18 @@ namespace sg4 = simgrid::s4u;
 namespace rcusim {
 namespace {
 
-std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg) {
+std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const Kernel& k) {
+  const auto seed = static_cast<std::uint64_t>(cfg.seed);
   std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
   for (const auto& w : cfg.workload)
     for (int c : parse_cpu_list(w.cpus, static_cast<int>(cfg.machine.cpus)))
       if (!tasks[static_cast<std::size_t>(c)])  // the first workload naming a CPU wins
-        tasks[static_cast<std::size_t>(c)] =
-            std::make_unique<MixTask>(w, static_cast<std::uint64_t>(cfg.seed), c);
+        tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(w, seed, c);
+  // A script takes its CPU; that CPU's workload, if any, runs while the script waits.
+  for (std::size_t i = 0; i < cfg.script.size(); ++i) {
+    auto& slot = tasks[static_cast<std::size_t>(k.script_cpu[i])];
+    slot = std::make_unique<ScriptTask>(cfg.script[i], std::move(slot), seed, i);
+  }
   for (auto& t : tasks)
     if (!t) t = std::make_unique<IdleTask>();
   return tasks;
@@ -71,7 +77,7 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
   RunResult r;
   r.kernel = std::make_unique<Kernel>(cfg);
   Kernel& k = *r.kernel;
-  auto tasks = make_tasks(cfg);
+  auto tasks = make_tasks(cfg, k);
   for (int i = 0; i < cfg.machine.cpus; ++i) {
     Task* t = tasks[static_cast<std::size_t>(i)].get();
     sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],

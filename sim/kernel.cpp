@@ -38,8 +38,39 @@ CoreText boot_text(Symbols& s) {
   t.schedule = add("schedule", 1536);
   t.rcu_reader = add("workload_reader", 256);
   t.rcu_updater = add("workload_updater", 320);
+  t.rcu_barrier = add("_rcu_barrier", 256);
+  t.on_each_cpu = add("on_each_cpu", 192);
+  Function cb;
+  cb.name = "rcu_barrier_callback";
+  cb.size = 48;
+  cb.kind = FnKind::barrier_callback;
+  t.rcu_barrier_callback = s.add_kernel(cb);
   return t;
 }
+
+// The scenario's [[module]] tables: each module's callbacks, placed in its text, then loaded.
+void load_modules(Kernel& k) {
+  for (const ModuleConfig& m : k.cfg.module) {
+    const int id = k.syms.add_module(m.name, 256);
+    for (const CallbackConfig& c : m.callbacks) {
+      Function f;
+      f.name = c.name;
+      f.size = static_cast<std::uint32_t>(c.size.bytes);
+      const auto ssize = static_cast<std::uint32_t>(c.struct_size.bytes);
+      f.head_offset = (ssize - kRcuHeadSize) & ~7u;
+      f.kind = c.kind == "trivial_kfree"        ? FnKind::trivial_kfree
+               : c.kind == "trivial_cache_free" ? FnKind::trivial_cache_free
+                                                : FnKind::nontrivial;
+      if (f.kind == FnKind::trivial_cache_free)
+        f.cache = k.heap.kmem_cache_create(c.name + "_cache", ssize);
+      f.work = Cycles{c.work};
+      k.syms.add_to_module(id, f);
+    }
+    k.syms.load(id);
+  }
+}
+
+constexpr std::uint64_t kPerturbStream = 0x5045525455ULL;
 
 constexpr std::uint64_t kWorldStream = 0x574f524c44ULL;
 
@@ -58,8 +89,35 @@ Kernel::Kernel(const Config& c)
   text = boot_text(syms);
   Rng rng(static_cast<std::uint64_t>(c.seed), kWorldStream);
   build_world(*this, rng);
+  load_modules(*this);
+  module_stats.resize(static_cast<std::size_t>(syms.module_count()));
+  for (int i = 0; i < c.machine.cpus; ++i) {  // DEFINE_PER_CPU(struct rcu_head, rcu_barrier_head)
+    const Addr h = heap.kmalloc(kRcuHeadSize);
+    if (!h) throw std::runtime_error("heap.size is too small for per-CPU data");
+    barrier.heads.push_back(h);
+  }
+  timeline_on_ = c.output.timeline && !c.script.empty();
+  // Scripts run on their CPUs, or on a seeded permutation of them (perturb.shuffle_cpus).
+  for (const auto& sc : c.script) script_cpu.push_back(static_cast<int>(sc.cpu));
+  if (c.perturb.shuffle_cpus) {
+    Rng prng(static_cast<std::uint64_t>(c.seed), kPerturbStream);
+    std::vector<int> perm(static_cast<std::size_t>(c.machine.cpus));
+    for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int>(i);
+    for (std::size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[prng.below(i)]);
+    for (auto& sc : script_cpu) sc = perm[static_cast<std::size_t>(sc)];
+  }
   rcu = make_flavor(c.rcu.flavor, *this);
   for (int i = 0; i < c.machine.cpus; ++i) cpus.push_back(std::make_unique<Cpu>(*this, i));
+}
+
+void Kernel::fire(const std::string& name, Cycles t) {
+  events.fire(name, t.v);
+  for (auto& c : cpus)
+    if (c->waiting_for_event()) c->kick();
+}
+
+void Kernel::note(int cpu, Cycles t, std::string text) {
+  if (timeline_on_) timeline.push_back({t.v, cpu, note_seq_++, std::move(text)});
 }
 
 Kernel::~Kernel() = default;

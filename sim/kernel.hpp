@@ -1,7 +1,9 @@
 // The simulated machine: every model instance of one run, owned in one place.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/heap/heap.hpp"
@@ -12,6 +14,7 @@
 #include "models/workload/objects.hpp"
 #include "sim/config.hpp"
 #include "sim/cpu.hpp"
+#include "sim/events.hpp"
 #include "sim/stats.hpp"
 #include "sim/trace.hpp"
 
@@ -22,7 +25,24 @@ namespace rcusim {
 struct CoreText {
   std::uint32_t timer_interrupt, do_softirq, rcu_process_callbacks, rcu_do_batch, call_rcu,
       kfree_rcu, kmalloc, kfree, kmem_cache_alloc, kmem_cache_free, schedule, rcu_reader,
-      rcu_updater;
+      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu;
+};
+
+// rcu_barrier() state of kernel/rcupdate.c (2.6.27): one barrier at a time (the mutex), a count
+// of CPUs whose barrier callback is still pending, and each CPU's rcu_barrier_head.
+struct BarrierState {
+  SimLock mutex;
+  long cpu_count = 0;
+  bool done = true;
+  int waiter = -1;
+  std::vector<Addr> heads;
+  Histogram latency;  // cycles, per rcu_barrier() call
+  std::uint64_t calls = 0;
+};
+
+struct ModuleStats {
+  std::int64_t unload_start = -1;  // cycles: the unload action began (exit function)
+  std::int64_t unloaded = -1;      // cycles: text unmapped
 };
 
 class Kernel {
@@ -44,6 +64,13 @@ class Kernel {
   ObjectWorld world;
   std::unique_ptr<RcuFlavor> rcu;
   std::vector<std::unique_ptr<Cpu>> cpus;
+  BarrierState barrier;
+  std::vector<ModuleStats> module_stats;  // by module id
+  EventBoard events;
+  std::unordered_map<Addr, std::string> labels;  // rcu_head -> script label, while queued
+  std::vector<TimelineEntry> timeline;
+  std::vector<int> script_cpu;                   // script index -> CPU (perturb.shuffle_cpus)
+  std::vector<std::int64_t> busy_lengths_ns;     // as drawn, for explore's report
 
   int ncpus() const { return static_cast<int>(cpus.size()); }
   Cpu& cpu(int i) { return *cpus[static_cast<std::size_t>(i)]; }
@@ -56,8 +83,16 @@ class Kernel {
   void note_idle_after_work();  // a CPU ran out of work: stop if nothing else is queued
   std::string outcome() const;  // ok | oops | bug
 
+  // A named event happened on `cpu` at `t`: record it and wake CPUs that wait for events.
+  void fire(const std::string& name, Cycles t);
+  // Adds a line to the printed timeline (scripted scenarios only).
+  void note(int cpu, Cycles t, std::string text);
+  bool timeline_on() const { return timeline_on_; }
+
  private:
   bool stopped_ = false;
+  bool timeline_on_ = false;
+  std::uint64_t note_seq_ = 0;
 };
 
 }  // namespace rcusim

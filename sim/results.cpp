@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -90,8 +91,33 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   }
   m["cpus"] = cpus;
   m["actor_switches"] = switches;
+  m["rcu_barrier"] = {{"count", k.barrier.calls}, {"latency_ns", latency_json(k.barrier.latency, f)}};
+  nlohmann::json mods = nlohmann::json::array();
+  for (int i = 0; i < k.syms.module_count(); ++i) {
+    const ModuleStats& ms = k.module_stats[static_cast<std::size_t>(i)];
+    nlohmann::json e = {{"name", k.syms.module(i).name}, {"loaded", k.syms.module(i).loaded}};
+    e["unload_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded})) : nlohmann::json();
+    e["unload_wait_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded - ms.unload_start}))
+                                           : nlohmann::json();
+    mods.push_back(e);
+  }
+  m["modules"] = mods;
   j["metrics"] = m;
+  j["perturbation"] = {{"busy_ns", k.busy_lengths_ns}, {"script_cpus", k.script_cpu}};
   return j;
+}
+
+std::string timeline_text(const Kernel& k) {
+  std::vector<TimelineEntry> t = k.timeline;
+  std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.cpu != b.cpu ? a.cpu < b.cpu : a.seq < b.seq;
+  });
+  std::string out = "timeline (simulated time, CPU, step):\n";
+  for (const auto& e : t)
+    out += fmt::format("  {:>12.3f} us  CPU {:<3} {:>{}}{}\n",
+                       static_cast<double>(k.freq.to_ns(Cycles{e.time})) / 1e3, e.cpu, "",
+                       e.cpu * 2, e.text);
+  return out;
 }
 
 namespace {

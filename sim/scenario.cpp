@@ -163,7 +163,8 @@ class Reader {
   template <class T> void array(std::string_view key, std::vector<T>& v) {
     const auto* n = take(key);
     if (!n) return;
-    if (!n->is_array_of_tables())
+    const bool empty_array = n->is_array() && n->as_array()->empty();
+    if (!n->is_array_of_tables() && !empty_array)
       fail(n, key, fmt::format("expected [[{}]] tables, got {}", key, type_name(*n)));
     v.clear();
     std::size_t i = 0;
@@ -349,7 +350,10 @@ std::string size_str(std::int64_t v) { return quantity::format_bytes(static_cast
 struct JsonWriter {
   nlohmann::json& j;
   template <class T> void operator()(std::string_view k, const T& f, const Spec&) {
-    if constexpr (std::is_same_v<T, Duration>) j[std::string(k)] = time_str(f.ns);
+    if constexpr (std::is_same_v<T, Duration>) {
+      if (f.ns < 0) j[std::string(k)] = nullptr;  // unset optional time
+      else j[std::string(k)] = time_str(f.ns);
+    }
     else if constexpr (std::is_same_v<T, Size>) j[std::string(k)] = quantity::format_bytes(f.bytes);
     else if constexpr (std::is_same_v<T, Frequency>) j[std::string(k)] = quantity::format_hz(f.hz);
     else if constexpr (std::is_same_v<T, TimeDist>) j[std::string(k)] = dist_json(f.d, time_str);

@@ -25,6 +25,10 @@ enum class Ev : std::uint8_t {
   rcu_donelist,              // curlist moved to donelist (gp = batch)
   rcu_force_qs,              // force_quiescent_state(): qhimark exceeded
   ksoftirqd,                 // softirq work deferred to / run by ksoftirqd
+  rcu_barrier,               // detail: start | done (latency in count, ns)
+  module_load,               // detail: module name
+  module_unload,             // detail: module name
+  busy,                      // detail: start | end (scripted busy periods)
   use_after_free,
   oops,
   bug,

@@ -103,11 +103,18 @@ void ClassicRcu::cpu_quiet(Cpu& cpu) {
     --rcp_.cpumask_weight;
   }
   if (rcp_.cpumask_weight == 0) {  // batch completed!
+    // A CPU outside the batch's cpumask (it was in nohz when the batch began) may still report a
+    // quiescent state for it afterwards; the kernel then "completes" it again, harmlessly.
+    if (rcp_.completed == rcp_.cur) return start_batch(cpu);
     rcp_.completed = rcp_.cur;
     ++k_.stats.gp_completed;
     k_.stats.gp_latency.add((cpu.now() - rcp_.gp_start).v);
     k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.completed, 0, 0, -1, -1,
                   k_.trace.enabled() ? k_.trace.intern("end") : 0});
+    if (!k_.cfg.script.empty()) {
+      k_.note(cpu.id(), cpu.now(), fmt::format("grace period {} ends", rcp_.completed));
+      k_.fire("gp_end", cpu.now());
+    }
     start_batch(cpu);
   }
 }
@@ -137,6 +144,7 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   cpu.fetch(k_.text.rcu_process_callbacks);
   if (!r.curlist.empty() && !rcu_batch_before(rcp_.completed, r.batch)) {
     k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_donelist, r.batch});
+    if (!k_.cfg.script.empty()) note_donelist(cpu, r);
     append(r.donelist, r.curlist);
     r.curlist = {};
   }
@@ -154,6 +162,23 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   }
   check_quiescent_state(cpu, r);
   if (!r.donelist.empty()) do_batch(cpu, r);
+}
+
+// For scripted runs: which labelled callbacks just reached the donelist, and the named event.
+void ClassicRcu::note_donelist(Cpu& cpu, const rcu_data& r) {
+  std::string names;
+  long n = 0;
+  for (Addr h = r.curlist.head; h; h = k_.heap.read_u64(h + kNextOff), ++n) {
+    if (k_.labels.empty()) continue;
+    auto it = k_.labels.find(h);
+    if (it == k_.labels.end()) continue;
+    names += (names.empty() ? "" : ", ") + it->second;
+    k_.fire("donelist:" + it->second, cpu.now());
+  }
+  k_.note(cpu.id(), cpu.now(),
+          fmt::format("curlist -> donelist (batch {}): {} callbacks{}{}", r.batch, n,
+                      names.empty() ? "" : " incl. ", names));
+  k_.fire(fmt::format("donelist:{}", cpu.id()), cpu.now());
 }
 
 void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {

@@ -76,6 +76,7 @@ class ClassicRcu : public RcuFlavor {
   void check_quiescent_state(Cpu& cpu, rcu_data& r);
   void force_quiescent_state(Cpu& cpu, rcu_data& r);
   void do_batch(Cpu& cpu, rcu_data& r);
+  void note_donelist(Cpu& cpu, const rcu_data& r);
   std::vector<rcu_data> data_;
 };
 

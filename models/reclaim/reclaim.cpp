@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "models/heap/kalloc.hpp"
+#include "models/rcu/barrier.hpp"
 #include "sim/kernel.hpp"
 
 namespace rcusim {
@@ -55,6 +56,8 @@ void oops(Cpu& cpu, Addr func, Addr head) {
   const auto any = k.syms.resolve_any(func);
   std::string where = k.syms.symbolize(func);
   if (any && k.syms.fn(*any).module >= 0) where += " (module unloaded)";
+  k.note(cpu.id(), cpu.now(), "Oops: unable to handle kernel paging request at " +
+                                  fmt::format("{:016x} ({})", func, where));
   cpu.fail("oops", fmt::format("BUG: unable to handle kernel paging request at {:016x}; "
                                "IP: [<{:016x}>] {}; Oops: 0010 [#1] SMP; CPU {}; "
                                "rcu_head {:016x}; Call Trace: rcu_do_batch, "
@@ -83,6 +86,17 @@ bool kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
   return true;
 }
 
+// A scripted callback was invoked: its named event and a timeline line.
+void note_invoked(Cpu& cpu, Addr head, const std::string& how) {
+  Kernel& k = cpu.kernel();
+  auto it = k.labels.find(head);
+  if (it == k.labels.end()) return;
+  const std::string label = it->second;
+  k.labels.erase(it);
+  k.note(cpu.id(), cpu.now(), fmt::format("invoked {}: {}", label, how));
+  k.fire("invoked:" + label, cpu.now());
+}
+
 Path rcu_reclaim(Cpu& cpu, Addr head) {
   Kernel& k = cpu.kernel();
   cpu.read(head + kFuncOff, 8, MemClass::rcu_head);
@@ -91,6 +105,7 @@ Path rcu_reclaim(Cpu& cpu, Addr head) {
   if (const auto off = decode_kfree_offset(k.encoding, word)) {
     k.trace.add({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, *off});
     note_reclaimed(cpu, head, Path::kfree_rcu);
+    if (!k.labels.empty()) note_invoked(cpu, head, fmt::format("kfree(head - {})", *off));
     kfree(cpu, head - *off);
     return Path::kfree_rcu;
   }
@@ -98,6 +113,7 @@ Path rcu_reclaim(Cpu& cpu, Addr head) {
   cpu.charge(k.mem->indirect_call(cpu.id(), k.syms.fn(k.text.rcu_do_batch).addr, word));
   const auto id = k.syms.resolve(word);
   if (!id || k.syms.fn(*id).addr != word || path_of(k.syms.fn(*id).kind) == Path::failed) {
+    if (!k.labels.empty()) note_invoked(cpu, head, "call " + k.syms.symbolize(word) + ": OOPS");
     oops(cpu, word, head);
     return Path::failed;
   }
@@ -105,6 +121,7 @@ Path rcu_reclaim(Cpu& cpu, Addr head) {
   cpu.fetch(*id, MemClass::callback_text);
   const Path p = path_of(f.kind);
   note_reclaimed(cpu, head, p);
+  if (!k.labels.empty()) note_invoked(cpu, head, "call " + k.syms.symbolize(word));
   const Addr obj = head - f.head_offset;  // container_of()
   cpu.charge(k.cfg.costs.callback);
   switch (f.kind) {
@@ -116,6 +133,7 @@ Path rcu_reclaim(Cpu& cpu, Addr head) {
       kfree(cpu, obj);
       break;
     }
+    case FnKind::barrier_callback: rcu_barrier_callback(cpu); break;
     default: break;
   }
   return p;

@@ -1,0 +1,181 @@
+#include "models/workload/script.hpp"
+
+#include <cctype>
+#include <fmt/format.h>
+
+#include "models/heap/kalloc.hpp"
+#include "models/rcu/barrier.hpp"
+#include "models/reclaim/reclaim.hpp"
+#include "sim/kernel.hpp"
+
+namespace rcusim {
+namespace {
+
+constexpr std::uint64_t kScriptStream = 0x53435200;
+
+// Label events happen once; the others recur, so a script waits for the next occurrence.
+bool once_only(const std::string& ev) {
+  return ev.rfind("invoked:", 0) == 0 || ev.rfind("queued:", 0) == 0 ||
+         (ev.rfind("donelist:", 0) == 0 && !std::isdigit(static_cast<unsigned char>(ev[9])));
+}
+
+TaskCtx busy_ctx(const std::string& mode) {
+  if (mode == "bh_off") return TaskCtx::busy;
+  if (mode == "kernel") return TaskCtx::kernel;
+  return TaskCtx::hog;
+}
+
+std::string us(const Kernel& k, Cycles c) {
+  return fmt::format("{:.1f} us", static_cast<double>(k.freq.to_ns(c)) / 1e3);
+}
+
+}  // namespace
+
+ScriptTask::ScriptTask(const ScriptConfig& sc, std::unique_ptr<Task> background,
+                       std::uint64_t seed, std::size_t index)
+    : sc_(sc), bg_(std::move(background)), rng_(seed, kScriptStream + index) {}
+
+const std::string& ScriptTask::event_of(const ActionConfig& a) const {
+  return a.action == "wait" ? a.until : a.after;
+}
+
+std::int64_t ScriptTask::start_time(Kernel& k, Cycles now) {
+  const ActionConfig& a = sc_.actions[next_];
+  const std::string& ev = event_of(a);
+  if (!armed_) {  // the action just became current
+    baseline_ = ev.empty() || once_only(ev) ? 0 : k.events.count(ev);
+    became_current_ = now.v;
+    armed_ = true;
+  }
+  std::int64_t t = a.at.ns >= 0 ? k.freq.from_ns(a.at.ns).v : -1;
+  if (!ev.empty()) {
+    if (k.events.count(ev) <= baseline_) return -1;
+    t = std::max(t, k.events.last(ev));
+  }
+  if (t < 0) t = became_current_;  // neither `at` nor an event: right after the previous action
+  return t + k.freq.from_ns(a.delay.ns).v;
+}
+
+bool ScriptTask::step(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  if (next_ >= sc_.actions.size()) return bg_ ? bg_->step(cpu) : false;
+  const ActionConfig& a = sc_.actions[next_];
+  const std::int64_t t = start_time(k, cpu.now());
+  if (t < 0 || t > cpu.now().v) {
+    if (bg_) return bg_->step(cpu);  // the generated workload runs while the script waits
+    const Cycles deadline = t < 0 ? k.drain_end : Cycles{t};
+    cpu.schedule();
+    cpu.run_until(deadline, TaskCtx::idle, [&] { return start_time(k, cpu.now()) >= 0; });
+    cpu.schedule();
+    return true;
+  }
+  armed_ = false;
+  ++next_;
+  run(cpu, a);
+  return true;
+}
+
+void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
+  Kernel& k = cpu.kernel();
+  const bool via_kfree_rcu = a.action == "kfree_rcu";
+  const std::uint32_t fn = via_kfree_rcu ? 0 : k.syms.id_of(a.callback);
+  const Function* f = via_kfree_rcu ? nullptr : &k.syms.fn(fn);
+  const auto size = via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
+  const std::uint32_t head_off = via_kfree_rcu ? (size - kRcuHeadSize) & ~7u : f->head_offset;
+  for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
+    const Addr obj = f && f->kind == FnKind::trivial_cache_free ? kmem_cache_alloc(cpu, f->cache)
+                                                                 : kmalloc(cpu, size);
+    if (!obj) {
+      cpu.fail("bug", "out of memory in a scripted allocation: raise heap.size");
+      k.stop();
+      return;
+    }
+    const std::uint64_t gen = k.world.next_generation++;
+    k.heap.write_u64(obj, gen);
+    k.heap.write_u64(obj + kGenerationOffset, gen);
+    cpu.write(obj, 16, MemClass::payload);
+    const Addr head = obj + head_off;
+    const bool last = i + 1 == a.count;
+    if (last && !a.label.empty()) k.labels[head] = a.label;
+    if (via_kfree_rcu) kfree_rcu(cpu, obj, head);
+    else call_rcu(cpu, head, fn, f->kind == FnKind::trivial_kfree        ? Path::trivial_kfree
+                                 : f->kind == FnKind::trivial_cache_free ? Path::trivial_cache_free
+                                                                         : Path::nontrivial);
+    if (last && !a.label.empty()) {
+      k.note(cpu.id(), cpu.now(),
+             fmt::format("queued {}: {}, qlen {}", a.label,
+                         via_kfree_rcu ? fmt::format("kfree_rcu(), offset {}", head_off)
+                                       : "call_rcu(" + k.syms.symbolize(f->addr) + ")",
+                         k.rcu->qlen(cpu.id())));
+      k.fire("queued:" + a.label, cpu.now());
+    }
+    cpu.run_for(Cycles{0}, TaskCtx::kernel);  // take interrupts that fell due meanwhile
+  }
+  if (a.count > 1 || a.label.empty())
+    k.note(cpu.id(), cpu.now(), fmt::format("{} x {}{}", a.count, a.action,
+                                            via_kfree_rcu ? "" : "(" + a.callback + ")"));
+}
+
+void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
+  Kernel& k = cpu.kernel();
+  const int m = *k.syms.find_module(a.module);
+  ModuleStats& ms = k.module_stats[static_cast<std::size_t>(m)];
+  ms.unload_start = cpu.now().v;
+  k.note(cpu.id(), cpu.now(), fmt::format("rmmod {}: module exit{}", a.module,
+                                          a.barrier ? " calls rcu_barrier()" : ", no rcu_barrier()"));
+  if (a.barrier) rcu_barrier(cpu);
+  if (k.stopped()) return;
+  cpu.sync();
+  k.syms.unload(m);
+  ms.unloaded = cpu.now().v;
+  k.trace.add({cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1,
+               k.trace.enabled() ? k.trace.intern(a.module) : 0});
+  k.note(cpu.id(), cpu.now(), fmt::format("unload {}: text at {:x} unmapped", a.module,
+                                          k.syms.module(m).base));
+  k.fire("unload:" + a.module, cpu.now());
+}
+
+void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
+  Kernel& k = cpu.kernel();
+  cpu.sync();
+  if (a.action == "call_rcu" || a.action == "kfree_rcu") return queue(cpu, a);
+  if (a.action == "unload") return unload(cpu, a);
+  if (a.action == "rcu_barrier") return rcu_barrier(cpu);
+  if (a.action == "wait") {
+    k.note(cpu.id(), cpu.now(), "waited for " + a.until);
+    return;
+  }
+  if (a.action == "load") {
+    const int m = *k.syms.find_module(a.module);
+    k.syms.load(m);
+    k.trace.add({cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1,
+                 k.trace.enabled() ? k.trace.intern(a.module) : 0});
+    k.note(cpu.id(), cpu.now(), "load " + a.module);
+    return;
+  }
+  Cycles len = k.freq.from_ns(a.length.ns);
+  if (a.action == "busy") {
+    const double j = k.cfg.perturb.busy_jitter;
+    if (j > 0) len = Cycles{static_cast<std::int64_t>(static_cast<double>(len.v) * (1 - j + 2 * j * rng_.unit()))};
+    k.busy_lengths_ns.push_back(k.freq.to_ns(len));
+    const auto tr = [&](const char* what) {
+      k.trace.add({cpu.now().v, cpu.id(), Ev::busy, 0, 0, 0, -1, -1,
+                   k.trace.enabled() ? k.trace.intern(what) : 0});
+    };
+    tr("start");
+    k.note(cpu.id(), cpu.now(), fmt::format("busy ({}) for {}", a.mode, us(k, len)));
+    cpu.run_for(len, busy_ctx(a.mode));
+    tr("end");
+    k.note(cpu.id(), cpu.now(), "busy ends");
+  } else if (a.action == "idle") {
+    cpu.schedule();
+    cpu.run_for(len, TaskCtx::idle);
+    cpu.schedule();
+  } else if (a.action == "read") {
+    cpu.run_for(len, TaskCtx::reader);
+  } else if (a.action == "user") {
+    cpu.run_for(len, TaskCtx::user);
+  }
+}
+
+}  // namespace rcusim
