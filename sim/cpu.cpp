@@ -199,7 +199,7 @@ void Cpu::run_ksoftirqd() {
   ++k_.stats.cpu[static_cast<std::size_t>(id_)].ksoftirqd_runs;
   const TaskCtx prev = ctx_;
   ctx_ = TaskCtx::kernel;
-  while (softirq_pending_ && !k_.stopped()) do_softirq();
+  while (softirq_pending_ && !k_.stopped() && now() < k_.drain_end) do_softirq();
   ksoftirqd_runnable_ = false;
   ctx_ = prev;
 }
@@ -242,12 +242,10 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
       if (extend) end += now() - t0;
       continue;
     }
-    if (now() >= end || (done && (*done)())) break;
-    Cycles until = end;
+    if (now() >= end || (done && (*done)()) || now() >= k_.drain_end) break;
+    Cycles until = std::min(end, k_.drain_end);  // nothing runs past the drain deadline
     if (tick_active() && next_tick_ < until) until = next_tick_;
-    if (ctx == TaskCtx::idle && until > k_.drain_end) until = k_.drain_end;
     wait_until(until);
-    if (ctx == TaskCtx::idle && now() >= k_.drain_end && now() < end) break;
   }
   if (ctx == TaskCtx::idle) restart_tick();
   ctx_ = prev;
@@ -255,7 +253,11 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
 
 void Cpu::main_loop(Task& task) {
   while (!k_.stopped() && now() < k_.work_end) {
-    if (!task.step(*this)) break;
+    if (!task.step(*this)) {  // nothing left to do: idle while the others still work
+      schedule();
+      run_for(k_.work_end - now(), TaskCtx::idle);
+      break;
+    }
     if (need_resched_ || ksoftirqd_runnable_) schedule();
   }
   // Workload over: idle until every queued callback is invoked or the drain time runs out.
@@ -267,5 +269,4 @@ void Cpu::main_loop(Task& task) {
   }
   sync();
 }
-
 }  // namespace rcusim

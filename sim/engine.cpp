@@ -10,6 +10,7 @@
 
 #include "models/workload/mix.hpp"
 #include "models/workload/script.hpp"
+#include "sim/audit.hpp"
 #include "sim/scenario.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -86,6 +87,7 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
   sg4::Actor::create("sampler", hosts[0], [&k, p = opt.progress] { sampler(k, p); })->daemonize();
   e.run();
   r.end = Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())};
+  if (!k.stopped() || k.outcome() != "oops") audit_pending_callbacks(k, r.end);
   return r;
 }
 

@@ -235,6 +235,84 @@ void apply_override(toml::table& root, const std::string& spec) {
   t->insert_or_assign(segs.back(), *parsed.get("v"));
 }
 
+const toml::node* nth(const toml::table& root, const char* arr, std::size_t i,
+                       const char* sub = nullptr, std::size_t j = 0) {
+  const auto* a = root.get(arr);
+  if (!a || !a->is_array()) return nullptr;
+  const auto* e = a->as_array()->get(i);
+  if (!sub || !e || !e->is_table()) return e;
+  const auto* b = e->as_table()->get(sub);
+  return b && b->is_array() ? b->as_array()->get(j) : e;
+}
+
+// Modules, callbacks and scripts refer to each other by name: check every reference.
+void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
+  std::set<std::string> modules, callbacks, labels, fns;
+  for (std::size_t i = 0; i < c.module.size(); ++i) {
+    const auto& m = c.module[i];
+    const auto* n = nth(root, "module", i);
+    if (m.name.empty()) top.fail(n, fmt::format("module[{}].name", i), "required");
+    if (!modules.insert(m.name).second) top.fail(n, fmt::format("module[{}].name", i), "duplicate module " + m.name);
+    for (std::size_t j = 0; j < m.callbacks.size(); ++j) {
+      const auto& cb = m.callbacks[j];
+      const std::string key = fmt::format("module[{}].callbacks[{}].name", i, j);
+      if (cb.name.empty()) top.fail(nth(root, "module", i, "callbacks", j), key, "required");
+      if (!fns.insert(cb.name).second)
+        top.fail(nth(root, "module", i, "callbacks", j), key, "duplicate function " + cb.name);
+      callbacks.insert(cb.name);
+    }
+  }
+  for (const auto& sc : c.script)
+    for (const auto& a : sc.actions)
+      if (!a.label.empty()) labels.insert(a.label);
+  std::set<std::int64_t> cpus;
+  std::set<std::string> seen_labels;
+  for (std::size_t i = 0; i < c.script.size(); ++i) {
+    const auto& sc = c.script[i];
+    const auto* sn = nth(root, "script", i);
+    if (sc.cpu >= c.machine.cpus)
+      top.fail(sn, fmt::format("script[{}].cpu", i), fmt::format("CPU {} does not exist (machine.cpus = {})", sc.cpu, c.machine.cpus));
+    if (!cpus.insert(sc.cpu).second)
+      top.fail(sn, fmt::format("script[{}].cpu", i), fmt::format("CPU {} already has a script", sc.cpu));
+    for (std::size_t j = 0; j < sc.actions.size(); ++j) {
+      const auto& a = sc.actions[j];
+      const auto* n = nth(root, "script", i, "actions", j);
+      const auto fail = [&](const char* key, const std::string& msg) {
+        top.fail(n, fmt::format("script[{}].actions[{}].{}", i, j, key), msg);
+      };
+      if (a.action.empty()) fail("do", "required");
+      if (a.action == "call_rcu" && !callbacks.count(a.callback))
+        fail("callback", a.callback.empty() ? "required for call_rcu"
+                                            : "no module defines a callback named \"" + a.callback + "\"");
+      if ((a.action == "load" || a.action == "unload") && !modules.count(a.module))
+        fail("module", a.module.empty() ? "required" : "no [[module]] named \"" + a.module + "\"");
+      if ((a.action == "busy" || a.action == "idle" || a.action == "read" || a.action == "user") &&
+          a.length.ns <= 0)
+        fail("for", "a duration is required for " + a.action);
+      if (a.action == "wait" && a.until.empty()) fail("until", "required for wait");
+      if (!a.label.empty() && !seen_labels.insert(a.label).second) fail("label", "duplicate label " + a.label);
+      for (const auto* ev : {&a.after, &a.until}) {
+        if (ev->empty()) continue;
+        const std::string& e = *ev;
+        const auto colon = e.find(':');
+        const std::string kind = e.substr(0, colon), arg = colon == std::string::npos ? "" : e.substr(colon + 1);
+        const bool numeric = !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos;
+        bool ok = false;
+        if (kind == "gp_end") ok = arg.empty() && colon == std::string::npos;
+        else if (kind == "queued" || kind == "invoked") ok = labels.count(arg) > 0;
+        else if (kind == "donelist") ok = labels.count(arg) > 0 || (numeric && std::stoll(arg) < c.machine.cpus);
+        else if (kind == "unload") ok = modules.count(arg) > 0;
+        else if (kind == "barrier_done") ok = numeric && std::stoll(arg) < c.machine.cpus;
+        if (!ok)
+          fail(ev == &a.after ? "after" : "until",
+               "\"" + e + "\" is not an event: use queued:<label>, donelist:<label>, invoked:<label>, "
+               "donelist:<cpu>, gp_end, unload:<module> or barrier_done:<cpu> with a defined label, "
+               "module or CPU");
+      }
+    }
+  }
+}
+
 void validate(const Config& c, Reader& top, const toml::table& root) {
   auto where = [&](std::string_view sect, std::string_view key) -> const toml::node* {
     const auto* s = root.get(sect);
@@ -265,6 +343,7 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
     if (w.read + w.update + w.user + w.idle <= 0)
       top.fail(n, fmt::format("workload[{}]", i), "all activity weights are zero");
   }
+  validate_scripts(c, top, root);
 }
 
 }  // namespace

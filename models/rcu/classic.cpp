@@ -210,6 +210,12 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
   else cpu.raise_softirq();
 }
 
+void ClassicRcu::for_each_queued(int cpu, const std::function<void(Addr)>& f) const {
+  const rcu_data& r = data_[static_cast<std::size_t>(cpu)];
+  for (const rcu_list* l : {&r.donelist, &r.curlist, &r.nxtlist})
+    for (Addr h = l->head; h; h = k_.heap.read_u64(h + kNextOff)) f(h);
+}
+
 bool ClassicRcu::pending(Cpu& cpu) {
   const rcu_data& r = rdp(cpu);
   if (!r.curlist.empty() && !rcu_batch_before(rcp_.completed, r.batch)) return true;

@@ -3,6 +3,7 @@
 // simulator catches a broken RCU (as rcutorture's rcu_busted_ops does).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -26,6 +27,8 @@ class RcuFlavor {
   virtual void process_callbacks(Cpu& cpu) = 0;     // the RCU_SOFTIRQ handler
   virtual std::int64_t qlen(int cpu) const = 0;     // callbacks queued on a CPU, not yet invoked
   virtual std::int64_t completed() const = 0;       // last completed grace period (batch) number
+  // Every rcu_head still queued on `cpu`, in list order (for the end-of-run audit).
+  virtual void for_each_queued(int cpu, const std::function<void(Addr)>& f) const = 0;
 };
 
 std::unique_ptr<RcuFlavor> make_flavor(std::string_view name, Kernel& k);

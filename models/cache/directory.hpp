@@ -1,0 +1,55 @@
+// The coherence directory: for each line some CPU may hold in its private levels (L1I, L1D, L2),
+// the possible holders and whether the last writer still holds it modified. Invalidation-based
+// MESI, reduced to what costs and counts need. It is consulted only on private misses and on
+// writes to lines the writer does not already own, never on a hit.
+//
+// Holder sets are lazy: an eviction does not update them, so they may name CPUs that have since
+// dropped the line. Every decision probes the named CPUs' caches first (PrivateCopies::holds),
+// and when the table fills, entries nobody holds any more are dropped. Each stale member costs at
+// most a probe or two before it is cleared, so the work follows the misses that created it, and
+// an eviction costs nothing.
+#pragma once
+#include <cstdint>
+
+#include "models/cache/holders.hpp"
+#include "models/cache/line_map.hpp"
+
+namespace rcusim {
+
+// What the directory needs to know about, and do to, the CPUs' private levels.
+class PrivateCopies {
+ public:
+  virtual bool holds(int cpu, std::uint64_t line) const = 0;
+  virtual void drop(int cpu, std::uint64_t line) = 0;       // a remote write invalidates it
+  virtual void downgrade(int cpu, std::uint64_t line) = 0;  // M -> S: another CPU read it
+
+ protected:
+  ~PrivateCopies() = default;
+};
+
+class Directory {
+ public:
+  Directory(int cpus, PrivateCopies& copies) : holders_(cpus), copies_(copies) {}
+
+  struct Fill {
+    bool from_owner = false;      // another CPU held it modified and supplied it (now shared)
+    bool held_elsewhere = false;  // another CPU holds a copy (asked only if ask_elsewhere)
+  };
+  // `cpu` brought `line` into its private levels after missing in all of them.
+  Fill fill(int cpu, std::uint64_t line, bool ask_elsewhere);
+
+  // `cpu` writes `line` (read for ownership): every other copy is invalidated.
+  void write(int cpu, std::uint64_t line);
+
+  std::size_t tracked_lines() const { return lines_.size(); }
+
+ private:
+  std::uint64_t& entry(std::uint64_t line);
+  bool prune(std::uint64_t line, std::uint64_t& w);  // drops stale holders; false if none left
+
+  Holders holders_;
+  PrivateCopies& copies_;
+  LineMap<std::uint64_t> lines_;  // line -> Holders word
+};
+
+}  // namespace rcusim

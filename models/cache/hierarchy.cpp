@@ -1,0 +1,193 @@
+#include "models/cache/hierarchy.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace rcusim {
+
+namespace {
+CacheConfig checked(CacheConfig cfg, int cpus) {
+  if (std::string err = validate(cfg, cpus); !err.empty()) throw std::invalid_argument(err);
+  return cfg;
+}
+bool is_write(AccessKind k) { return k == AccessKind::write || k == AccessKind::modify; }
+// The last byte of an access; an empty access touches its first byte, one past the top of the
+// address space is clamped to it.
+Addr last_byte(Addr addr, std::uint32_t size) {
+  const Addr last = addr + (size > 0 ? size - 1 : 0);
+  return last < addr ? ~Addr{0} : last;
+}
+}  // namespace
+
+CacheHierarchy::Private::Private(const CacheConfig& cfg)
+    : l1i(cfg.l1i), l1d(cfg.l1d), predictor(cfg.predictor_entries) {
+  if (cfg.l2_enabled) l2.emplace(cfg.l2);
+}
+
+CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
+    : cfg_(checked(cfg, cpus)),
+      cpus_(cpus),
+      coherent_(cpus > 1),
+      private_(static_cast<std::size_t>(cpus)),
+      llc_(cfg_.llc),
+      dir_(cpus, *this),
+      counters_(static_cast<std::size_t>(cpus)) {}
+
+void CacheHierarchy::bad_cpu(int cpu) const {
+  throw std::out_of_range("cache: cpu " + std::to_string(cpu) + " of " + std::to_string(cpus_));
+}
+
+const CacheCounters& CacheHierarchy::cache_counters(int cpu) const {
+  check_cpu(cpu);
+  return counters_[static_cast<std::size_t>(cpu)];
+}
+
+Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind kind,
+                              MemClass cls) {
+  check_cpu(cpu);
+  const std::uint32_t line = kind == AccessKind::ifetch ? cfg_.l1i.line : cfg_.l1d.line;
+  const Addr last = last_byte(addr, size);
+  Cycles cost;
+  for (Addr a = addr;;) {
+    const Addr end = std::min<Addr>(a | (line - 1), last);
+    cost += walk(cpu, a, end, kind, cls);
+    if (end == last) break;
+    a = end + 1;
+  }
+  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  ++k.access.accesses;
+  ++k.access.by_class[static_cast<std::size_t>(cls)];
+  k.access.cycles += cost.v;
+  return cost;
+}
+
+Cycles CacheHierarchy::reference(int cpu, Addr addr, std::uint32_t size, AccessKind kind,
+                                 MemClass cls) {
+  check_cpu(cpu);
+  const Cycles cost = walk(cpu, addr, last_byte(addr, size), kind, cls);
+  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  ++k.access.accesses;
+  ++k.access.by_class[static_cast<std::size_t>(cls)];
+  k.access.cycles += cost.v;
+  return cost;
+}
+
+Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls) {
+  Private& p = priv(cpu);
+  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  const auto c = static_cast<std::size_t>(cls);
+  const bool ifetch = kind == AccessKind::ifetch;
+  SetAssocCache& l1 = ifetch ? p.l1i : p.l1d;
+  LevelCounters& k1 = k.level(ifetch ? CacheLevel::l1i : CacheLevel::l1d);
+  Cycles cost;
+  if (const Range r1 = ref_range(l1, first, last); r1 == Range::hit) {
+    ++k1.hits[c];
+    cost = ifetch ? cfg_.l1i.hit_latency : cfg_.l1d.hit_latency;
+  } else {
+    ++k1.misses[c];
+    const Range r2 = p.l2 ? ref_range(*p.l2, first, last) : Range::miss;
+    if (r2 == Range::hit) {
+      ++k.level(CacheLevel::l2).hits[c];
+      cost = cfg_.l2.hit_latency;
+    } else {
+      if (p.l2) ++k.level(CacheLevel::l2).misses[c];
+      const bool coherence = r1 == Range::coherence_miss || r2 == Range::coherence_miss;
+      cost = private_miss(cpu, first, last, cls, coherence);
+    }
+  }
+  if (coherent_ && is_write(kind)) take_ownership(cpu, p, first, last);
+  return cost;
+}
+
+// Cachegrind's rule for one level: every line of the range is referenced (each updates LRU state)
+// and the range misses if any line does.
+CacheHierarchy::Range CacheHierarchy::ref_range(SetAssocCache& level, Addr first, Addr last) {
+  const std::uint64_t end = level.line_of(last);
+  Range r = Range::hit;
+  for (std::uint64_t line = level.line_of(first);; ++line) {
+    const SetAssocCache::Ref one = level.ref(line);
+    if (one == SetAssocCache::Ref::coherence_miss) r = Range::coherence_miss;
+    else if (one == SetAssocCache::Ref::miss && r == Range::hit) r = Range::miss;
+    if (line == end) return r;
+  }
+}
+
+// The line is in none of this CPU's private levels: the LLC, DRAM or another CPU supplies it.
+Cycles CacheHierarchy::private_miss(int cpu, Addr first, Addr last, MemClass cls,
+                                    bool coherence_miss) {
+  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  const auto c = static_cast<std::size_t>(cls);
+  const bool llc_hit = ref_range(llc_, first, last) == Range::hit;
+  ++(llc_hit ? k.level(CacheLevel::llc).hits : k.level(CacheLevel::llc).misses)[c];
+  const Cycles cost = llc_hit ? cfg_.llc.hit_latency : cfg_.dram;
+  if (!coherent_) return cost;
+  if (coherence_miss) ++k.coherence_misses[c];
+  bool transfer = false;
+  const SetAssocCache& granule = priv(cpu).l1d;
+  for (std::uint64_t line = granule.line_of(first); line <= granule.line_of(last); ++line) {
+    // A modified copy elsewhere is the only valid one; a clean one beats going to DRAM.
+    const Directory::Fill f = dir_.fill(cpu, line, !llc_hit);
+    transfer |= f.from_owner || f.held_elsewhere;
+  }
+  if (!transfer) return cost;
+  ++k.transfers[c];
+  return cfg_.coherence_transfer;
+}
+
+// Read for ownership: unless this CPU's L1D already has the line exclusive, every other copy goes.
+void CacheHierarchy::take_ownership(int cpu, Private& p, Addr first, Addr last) {
+  for (std::uint64_t line = p.l1d.line_of(first); line <= p.l1d.line_of(last); ++line) {
+    if (p.l1d.owned(line)) continue;
+    dir_.write(cpu, line);
+    p.l1d.set_owned(line, true);
+  }
+}
+
+bool CacheHierarchy::holds(int cpu, std::uint64_t line) const {
+  const Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  return p != nullptr &&
+         (p->l1d.contains(line) || p->l1i.contains(line) || (p->l2 && p->l2->contains(line)));
+}
+
+// A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
+void CacheHierarchy::drop(int cpu, std::uint64_t line) {
+  Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  if (p == nullptr) return;
+  p->l1d.invalidate(line);
+  p->l1i.invalidate(line);
+  if (p->l2) p->l2->invalidate(line);
+}
+
+void CacheHierarchy::downgrade(int cpu, std::uint64_t line) {
+  if (Private* p = private_[static_cast<std::size_t>(cpu)].get()) p->l1d.set_owned(line, false);
+}
+
+Cycles CacheHierarchy::indirect_call(int cpu, Addr site, Addr target) {
+  check_cpu(cpu);
+  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  ++k.indirect_calls;
+  if (priv(cpu).predictor.predict(site, target)) return Cycles{0};
+  ++k.mispredicts;
+  k.access.cycles += cfg_.indirect_mispredict.v;
+  return cfg_.indirect_mispredict;
+}
+
+std::size_t CacheHierarchy::cpus_with_caches() const {
+  return static_cast<std::size_t>(
+      std::count_if(private_.begin(), private_.end(), [](const auto& p) { return p != nullptr; }));
+}
+
+bool CacheHierarchy::holds(int cpu, CacheLevel level, Addr addr) const {
+  if (level == CacheLevel::llc) return llc_.contains(llc_.line_of(addr));
+  check_cpu(cpu);
+  const Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  if (p == nullptr) return false;
+  const SetAssocCache* c = level == CacheLevel::l1i   ? &p->l1i
+                           : level == CacheLevel::l1d ? &p->l1d
+                           : p->l2                    ? &*p->l2
+                                                      : nullptr;
+  return c != nullptr && c->contains(c->line_of(addr));
+}
+
+}  // namespace rcusim

@@ -1,0 +1,91 @@
+// The cache hierarchy behind MemoryCost: per-CPU L1I and L1D, an optional per-CPU L2, one shared
+// LLC, DRAM behind it, a directory keeping the private levels coherent, and a per-CPU indirect
+// branch predictor.
+//
+// Inclusion: non-inclusive, as Cachegrind (I1/D1, then LL on a miss). A miss fills every level it
+// looked in; an eviction never reaches into another level; writebacks are not modelled. With the
+// L2 off and one CPU this is exactly Cachegrind's simulator, which tests check against its output.
+//
+// Coherence (more than one CPU): a write to a line other CPUs hold in L1I/L1D/L2 invalidates
+// their copies; their next reference to it is a coherence miss. A private miss on a line another
+// CPU holds modified, or holds clean while the LLC has lost it, is served cache-to-cache and costs
+// coherence_transfer instead of the LLC or DRAM latency.
+#pragma once
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/cache/config.hpp"
+#include "models/cache/counters.hpp"
+#include "models/cache/directory.hpp"
+#include "models/cache/predictor.hpp"
+#include "models/cache/set_assoc.hpp"
+#include "models/memory/cost.hpp"
+
+namespace rcusim {
+
+class CacheHierarchy final : public MemoryCost, private PrivateCopies {
+ public:
+  // Throws std::invalid_argument carrying validate()'s message if `cfg` does not fit `cpus`.
+  CacheHierarchy(int cpus, CacheConfig cfg);
+
+  // Splits [addr, addr + size) at L1 line boundaries and references each line in turn: the cost
+  // is the sum of the lines' latencies, one access is counted, hits/misses are counted per line.
+  Cycles access(int cpu, Addr addr, std::uint32_t size, AccessKind kind, MemClass cls) override;
+  Cycles indirect_call(int cpu, Addr site, Addr target) override;
+  const AccessCounters& counters(int cpu) const override { return cache_counters(cpu).access; }
+
+  // One reference as Cachegrind counts it: the whole range goes to each level together and
+  // misses there if any of its lines does; the cost is the latency of the level that held it all.
+  Cycles reference(int cpu, Addr addr, std::uint32_t size, AccessKind kind, MemClass cls);
+
+  const CacheCounters& cache_counters(int cpu) const;
+  const CacheConfig& config() const { return cfg_; }
+  int cpus() const { return cpus_; }
+  // Whether `level` of `cpu` (the LLC ignores `cpu`) holds the line containing `addr`.
+  bool holds(int cpu, CacheLevel level, Addr addr) const;
+  // Lines the coherence directory tracks (zero with one CPU).
+  std::size_t directory_lines() const { return dir_.tracked_lines(); }
+  // CPUs whose private caches exist: those that have accessed memory or made an indirect call.
+  std::size_t cpus_with_caches() const;
+
+ private:
+  struct Private {
+    explicit Private(const CacheConfig& cfg);
+    SetAssocCache l1i, l1d;
+    std::optional<SetAssocCache> l2;
+    IndirectPredictor predictor;
+  };
+  enum class Range : std::uint8_t { hit, miss, coherence_miss };
+
+  // Built on a CPU's first use: 4096 idle CPUs must not cost 4096 L2 tag arrays.
+  Private& priv(int cpu) {
+    auto& p = private_[static_cast<std::size_t>(cpu)];
+    if (!p) p = std::make_unique<Private>(cfg_);
+    return *p;
+  }
+  void check_cpu(int cpu) const {
+    if (cpu < 0 || cpu >= cpus_) bad_cpu(cpu);
+  }
+  [[noreturn]] void bad_cpu(int cpu) const;
+
+  Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
+  static Range ref_range(SetAssocCache& level, Addr first, Addr last);
+  Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
+  void take_ownership(int cpu, Private& p, Addr first, Addr last);
+
+  // PrivateCopies, for the directory.
+  bool holds(int cpu, std::uint64_t line) const override;
+  void drop(int cpu, std::uint64_t line) override;
+  void downgrade(int cpu, std::uint64_t line) override;
+
+  CacheConfig cfg_;
+  int cpus_;
+  bool coherent_;  // more than one CPU: keep the directory
+  std::vector<std::unique_ptr<Private>> private_;
+  SetAssocCache llc_;
+  Directory dir_;
+  std::vector<CacheCounters> counters_;
+};
+
+}  // namespace rcusim

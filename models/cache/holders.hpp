@@ -1,0 +1,80 @@
+// The CPUs that may hold a line in their private levels, and whether one of them holds it
+// modified, packed into one 64-bit word so that a directory slot stays small. Up to 62 CPUs: one
+// bit per CPU. More CPUs: up to three exact CPU ids, then a coarse vector of 62 CPU groups
+// (cpu % 62), as in the SGI Origin directory. The set may over-approximate (a CPU is not removed
+// when it evicts the line), so callers probe the CPUs' caches before acting on a member.
+#pragma once
+#include <cstdint>
+
+namespace rcusim {
+
+class Holders {
+ public:
+  explicit Holders(int cpus) : cpus_(cpus), wide_(cpus > kGroups) {}
+
+  // Written by `cpu`, which now holds the only copy, modified.
+  std::uint64_t owned_by(int cpu) const {
+    return add(0, cpu, [](int) { return true; }) | kModified;
+  }
+  static bool modified(std::uint64_t w) { return (w & kModified) != 0; }
+  static std::uint64_t clean(std::uint64_t w) { return w & ~kModified; }
+  static std::uint64_t dirty(std::uint64_t w) { return w | kModified; }
+  // The single member of a modified set.
+  int owner(std::uint64_t w) const {
+    return wide_ ? static_cast<int>(w & 0xffff) : __builtin_ctzll(w & kMembers);
+  }
+
+  // The set `w` with `cpu` added. still_holds(cpu) lets a full exact set drop stale ids before
+  // it turns coarse.
+  template <class Probe>
+  std::uint64_t add(std::uint64_t w, int cpu, Probe&& still_holds) const {
+    if (!wide_) return w | bit(static_cast<unsigned>(cpu));
+    if (w & kCoarse) return w | group(cpu);
+    if (any(w, [&](int h) { return h == cpu; })) return w;
+    if (count(w) == 3) {
+      std::uint64_t kept = 0;
+      any(w, [&](int h) { kept = still_holds(h) ? append(kept, h) : kept; return false; });
+      w = kept;
+    }
+    if (count(w) < 3) return append(w, cpu);
+    std::uint64_t coarse = kCoarse | group(cpu);
+    any(w, [&](int h) { coarse |= group(h); return false; });
+    return coarse;
+  }
+
+  // Calls f(cpu) for each possible member until f returns true; returns whether one did.
+  template <class F>
+  bool any(std::uint64_t w, F&& f) const {
+    if (wide_ && !(w & kCoarse)) {
+      for (unsigned i = 0; i < count(w); ++i)
+        if (f(static_cast<int>((w >> (16 * i)) & 0xffff))) return true;
+      return false;
+    }
+    for (std::uint64_t m = w & kMembers; m != 0; m &= m - 1) {
+      const int b = __builtin_ctzll(m);
+      for (int cpu = b; cpu < cpus_; cpu += wide_ ? kGroups : cpus_)
+        if (f(cpu)) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr int kGroups = 62;
+  static constexpr std::uint64_t kCoarse = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kModified = std::uint64_t{1} << 62;
+  static constexpr std::uint64_t kMembers = kModified - 1;  // CPU bits or group bits
+
+  static std::uint64_t bit(unsigned i) { return std::uint64_t{1} << i; }
+  static std::uint64_t group(int cpu) { return bit(static_cast<unsigned>(cpu % kGroups)); }
+  static unsigned count(std::uint64_t w) { return static_cast<unsigned>(w >> 48) & 3; }
+  static std::uint64_t append(std::uint64_t w, int cpu) {
+    const unsigned n = count(w);
+    return (w & ~(std::uint64_t{3} << 48)) | (static_cast<std::uint64_t>(cpu) << (16 * n)) |
+           (std::uint64_t{n + 1} << 48);
+  }
+
+  int cpus_;
+  bool wide_;
+};
+
+}  // namespace rcusim

@@ -1,0 +1,40 @@
+// Cachegrind's view of a Lackey trace (I refs, I1 and LLi misses, D refs, D1 and LLd misses),
+// replayed through CacheHierarchy on one CPU with the L2 off: the I1/D1/LL model Cachegrind
+// simulates. Each record is one reference in Cachegrind's sense (a modify counts once; a record
+// straddling two lines misses a level if either line does), so the counts are comparable with
+// `valgrind --tool=cachegrind --cache-sim=yes` on the same program.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "models/cache/hierarchy.hpp"
+#include "models/cache/lackey.hpp"
+
+namespace rcusim {
+
+struct CachegrindCounts {
+  std::uint64_t i_refs = 0, i1_misses = 0, lli_misses = 0;
+  std::uint64_t d_refs = 0, d1_misses = 0, lld_misses = 0;
+};
+
+// I1, D1 and a unified LL with the other fields at their defaults and the L2 off.
+CacheConfig cachegrind_config(const LevelConfig& i1, const LevelConfig& d1, const LevelConfig& ll);
+
+class CachegrindReplay {
+ public:
+  // Throws std::invalid_argument if the geometry does not validate; cfg.l2_enabled is forced off.
+  explicit CachegrindReplay(CacheConfig cfg);
+  // Parses and simulates the complete lines of `chunk` (see LackeyParser::feed).
+  void feed(std::string_view chunk);
+  void finish();
+  CachegrindCounts counts() const;
+  std::uint64_t lines() const { return parser_.lines(); }
+
+ private:
+  void simulate(const LackeyRecord& r);
+
+  CacheHierarchy cache_;
+  LackeyParser parser_;
+};
+
+}  // namespace rcusim
