@@ -252,13 +252,15 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
 }
 
 void Cpu::main_loop(Task& task) {
-  while (!k_.stopped() && now() < k_.work_end) {
-    if (!task.step(*this)) {  // nothing left to do: idle while the others still work
-      schedule();
-      run_for(k_.work_end - now(), TaskCtx::idle);
-      break;
-    }
+  // Generated work stops at work_end; a script may go on into the drain time.
+  while (!k_.stopped() && now() < k_.drain_end) {
+    if (!task.step(*this)) break;
     if (need_resched_ || ksoftirqd_runnable_) schedule();
+  }
+  --k_.running_tasks;
+  if (!k_.stopped() && now() < k_.work_end) {  // nothing left: idle while the others work
+    schedule();
+    run_for(k_.work_end - now(), TaskCtx::idle);
   }
   // Workload over: idle until every queued callback is invoked or the drain time runs out.
   while (!k_.stopped() && now() < k_.drain_end) {

@@ -108,6 +108,7 @@ Kernel::Kernel(const Config& c)
   }
   rcu = make_flavor(c.rcu.flavor, *this);
   for (int i = 0; i < c.machine.cpus; ++i) cpus.push_back(std::make_unique<Cpu>(*this, i));
+  running_tasks = static_cast<int>(c.machine.cpus);
 }
 
 void Kernel::fire(const std::string& name, Cycles t) {
@@ -129,6 +130,7 @@ void Kernel::stop() {
 }
 
 void Kernel::note_idle_after_work() {
+  if (running_tasks > 0) return;
   for (auto& c : cpus)
     if (c->now() < work_end || rcu->qlen(c->id()) > 0) return;
   stop();

@@ -81,6 +81,7 @@ class Kernel {
   void stop();
   bool stopped() const { return stopped_; }
   void note_idle_after_work();  // a CPU ran out of work: stop if nothing else is queued
+  int running_tasks = 0;        // CPUs whose task (workload or script) has not finished
   std::string outcome() const;  // ok | oops | bug
 
   // A named event happened on `cpu` at `t`: record it and wake CPUs that wait for events.

@@ -11,6 +11,7 @@
 
 #include "sim/cachesim.hpp"
 #include "sim/engine.hpp"
+#include "sim/explore.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
 
   auto* keys = app.add_subcommand("keys", "print every scenario key with its default (Markdown)");
   add_cachesim_command(app);
+  add_explore_command(app);
 
   try {
     app.parse(static_cast<int>(rest.size()), rest.data());

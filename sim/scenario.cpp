@@ -248,6 +248,9 @@ const toml::node* nth(const toml::table& root, const char* arr, std::size_t i,
 // Modules, callbacks and scripts refer to each other by name: check every reference.
 void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
   std::set<std::string> modules, callbacks, labels, fns;
+  // The modules holding the generated object types' callbacks can be unloaded too.
+  for (std::int64_t m = 0; m < std::min(c.objects.modules, c.objects.types); ++m)
+    modules.insert(fmt::format("mod{}", m));
   for (std::size_t i = 0; i < c.module.size(); ++i) {
     const auto& m = c.module[i];
     const auto* n = nth(root, "module", i);

@@ -99,14 +99,17 @@ class LackeyParser {
     std::uint64_t size = 0;
     digits = ++p;
     for (; p < e; ++p) {
-      if (*p < '0' || *p > '9' || size > 0xffffffffu / 10)
-        throw LackeyError(lines_, "bad size in a Lackey record");
+      if (*p < '0' || *p > '9') throw LackeyError(lines_, "bad size in a Lackey record");
       size = size * 10 + static_cast<std::uint64_t>(*p - '0');
+      // Lackey's widest access is a vector register; this bound also keeps `size` from wrapping.
+      if (size > kMaxSize) throw LackeyError(lines_, "size above 65536 in a Lackey record");
     }
     if (p == digits) throw LackeyError(lines_, "missing size in a Lackey record");
     ++records_;
     on_record(LackeyRecord{kind, addr, static_cast<std::uint32_t>(size)});
   }
+
+  static constexpr std::uint64_t kMaxSize = 65536;
 
   static int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -17,6 +17,7 @@ MixTask::MixTask(const WorkloadConfig& w, std::uint64_t seed, int cpu)
 
 bool MixTask::step(Cpu& cpu) {
   Kernel& k = cpu.kernel();
+  if (cpu.now() >= k.work_end) return false;
   double x = rng_.unit() * total_;
   if ((x -= w_.read) < 0) {
     reader(cpu);
@@ -115,11 +116,6 @@ void MixTask::retire_one(Cpu& cpu) {
   }
 }
 
-bool IdleTask::step(Cpu& cpu) {
-  Kernel& k = cpu.kernel();
-  cpu.schedule();
-  cpu.run_for(k.work_end - cpu.now(), TaskCtx::idle);
-  return false;
-}
+bool IdleTask::step(Cpu&) { return false; }
 
 }  // namespace rcusim

@@ -62,7 +62,7 @@ bool ScriptTask::step(Cpu& cpu) {
   const ActionConfig& a = sc_.actions[next_];
   const std::int64_t t = start_time(k, cpu.now());
   if (t < 0 || t > cpu.now().v) {
-    if (bg_) return bg_->step(cpu);  // the generated workload runs while the script waits
+    if (bg_ && bg_->step(cpu)) return true;  // the generated workload runs while the script waits
     const Cycles deadline = t < 0 ? k.drain_end : Cycles{t};
     cpu.schedule();
     cpu.run_until(deadline, TaskCtx::idle, [&] { return start_time(k, cpu.now()) >= 0; });
