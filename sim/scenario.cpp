@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -328,9 +329,12 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
   const auto& h = c.objects.head_offset;
   if (h != "end" && h != "start" && h != "random") {
     std::string why;
-    if (!quantity::parse_bytes(h, why))
+    const auto off = quantity::parse_bytes(h, why);
+    if (!off)
       top.fail(where("objects", "head_offset"), "objects.head_offset",
                "expected \"end\", \"start\", \"random\" or a byte offset: " + why);
+    if (*off > (1u << 20))
+      top.fail(where("objects", "head_offset"), "objects.head_offset", "must not exceed 1MiB");
   }
   if (c.rcu.qlowmark > c.rcu.qhimark)
     top.fail(where("rcu", "qlowmark"), "rcu.qlowmark", "must not exceed rcu.qhimark");
@@ -409,6 +413,9 @@ Config parse_scenario(const std::string& text, const std::string& source_name,
 }
 
 Config load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ScenarioError(fmt::format("{}: cannot open scenario file (not a regular file)", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError(fmt::format("{}: cannot open scenario file", path));
   std::stringstream ss;
