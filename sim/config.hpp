@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/cache/config.hpp"
 #include "sim/dist.hpp"
 #include "sim/units.hpp"
 
@@ -78,12 +79,68 @@ struct HeapConfig {
   }
 };
 
+// One cache level's keys; defaults come from models/cache/config.hpp (written once there).
+struct CacheLevelKeys {
+  Size size;
+  std::int64_t assoc;
+  Size line;
+  std::int64_t latency;
+  static CacheLevelKeys of(const LevelConfig& l) {
+    return {Size{l.size}, l.assoc, Size{l.line}, l.hit_latency.v};
+  }
+  LevelConfig to_level() const {
+    return {size.bytes, static_cast<std::uint32_t>(assoc), static_cast<std::uint32_t>(line.bytes),
+            Cycles{latency}};
+  }
+  template <class V> void visit(V& v) {
+    v("size", size, Spec{64, 1ULL << 34, {}, "capacity"});
+    v("assoc", assoc, Spec{1, 1024, {}, "ways per set"});
+    v("line", line, Spec{8, 4096, {}, "line size"});
+    v("latency", latency, Spec{0, 1e6, {}, "hit latency in cycles (load-to-use)"});
+  }
+};
+
+struct CacheKeys {
+  CacheLevelKeys l1i = CacheLevelKeys::of(CacheConfig{}.l1i);
+  CacheLevelKeys l1d = CacheLevelKeys::of(CacheConfig{}.l1d);
+  bool l2_enabled = CacheConfig{}.l2_enabled;
+  CacheLevelKeys l2 = CacheLevelKeys::of(CacheConfig{}.l2);
+  CacheLevelKeys llc = CacheLevelKeys::of(CacheConfig{}.llc);
+  std::int64_t dram = CacheConfig{}.dram.v;
+  std::int64_t coherence_transfer = CacheConfig{}.coherence_transfer.v;
+  std::int64_t mispredict = CacheConfig{}.indirect_mispredict.v;
+  CacheConfig to_cache() const {
+    CacheConfig c;
+    c.l1i = l1i.to_level();
+    c.l1d = l1d.to_level();
+    c.l2_enabled = l2_enabled;
+    c.l2 = l2.to_level();
+    c.llc = llc.to_level();
+    c.dram = Cycles{dram};
+    c.coherence_transfer = Cycles{coherence_transfer};
+    c.indirect_mispredict = Cycles{mispredict};
+    return c;
+  }
+  template <class V> void visit(V& v) {
+    v.section("l1i", l1i);
+    v.section("l1d", l1d);
+    v("l2_enabled", l2_enabled, Spec{.doc = "model a private L2 per CPU"});
+    v.section("l2", l2);
+    v.section("llc", llc);
+    v("dram", dram, Spec{0, 1e6, {}, "cycles of a miss in every level"});
+    v("coherence_transfer", coherence_transfer,
+      Spec{0, 1e6, {}, "cycles of a miss served from another CPU's private cache"});
+    v("mispredict", mispredict, Spec{0, 1e6, {}, "cycles of a mispredicted indirect call"});
+  }
+};
+
 struct MemoryConfig {
   std::string model = "flat";
   std::int64_t ifetch = 4, read = 4, write = 4;  // cycles: an L1 hit (DOMAIN.md, Skylake)
   std::int64_t indirect_call = 16;               // branch mispredict (DOMAIN.md, Skylake)
   template <class V> void visit(V& v) {
-    v("model", model, Spec{.choices = {"flat"}, .doc = "memory-cost model"});
+    v("model", model, Spec{.choices = {"flat", "cache"},
+                           .doc = "memory-cost model: flat latencies, or the [cache] hierarchy"});
     v("ifetch", ifetch, Spec{0, 1e6, {}, "flat: cycles per instruction fetch access"});
     v("read", read, Spec{0, 1e6, {}, "flat: cycles per data read"});
     v("write", write, Spec{0, 1e6, {}, "flat: cycles per data write"});
@@ -167,6 +224,9 @@ struct WorkloadConfig {
   TimeDist idle_duration{Dist::exponential(50000)};
   std::int64_t read_objects = 4;  // objects dereferenced per read-side critical section
   std::int64_t update_batch = 4;  // objects replaced and retired per update
+  Size code_footprint{256};       // reader text fetched per section
+  Size data_footprint{0};         // other data the readers work on (0: none)
+  std::int64_t data_touch = 8;    // lines of it touched per section
   template <class V> void visit(V& v) {
     v("cpus", cpus, Spec{.doc = "CPUs running this mix: \"all\" or a list like \"0-3,6\""});
     v("read", read, Spec{0, 1e9, {}, "weight of read-side critical sections"});
@@ -178,6 +238,11 @@ struct WorkloadConfig {
     v("idle_duration", idle_duration, Spec{0, 1e12, {}, "length of an idle period"});
     v("read_objects", read_objects, Spec{0, 4096, {}, "objects dereferenced per reader"});
     v("update_batch", update_batch, Spec{1, 1 << 20, {}, "objects retired per update"});
+    v("code_footprint", code_footprint,
+      Spec{16, 1 << 24, {}, "reader text fetched per read-side section (I-cache pressure)"});
+    v("data_footprint", data_footprint,
+      Spec{0, 1ULL << 32, {}, "size of the other data readers work on (D-cache pressure)"});
+    v("data_touch", data_touch, Spec{0, 1 << 20, {}, "random lines of that data read per section"});
   }
 };
 
@@ -302,6 +367,7 @@ struct Config {
   ReclaimConfig reclaim;
   HeapConfig heap;
   MemoryConfig memory;
+  CacheKeys cache;
   CostConfig costs;
   TableConfig table;
   ObjectsConfig objects;
@@ -325,6 +391,7 @@ struct Config {
     v.section("reclaim", reclaim);
     v.section("heap", heap);
     v.section("memory", memory);
+    v.section("cache", cache);
     v.section("costs", costs);
     v.section("table", table);
     v.section("objects", objects);

@@ -21,10 +21,10 @@ namespace {
 std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const Kernel& k) {
   const auto seed = static_cast<std::uint64_t>(cfg.seed);
   std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
-  for (const auto& w : cfg.workload)
-    for (int c : parse_cpu_list(w.cpus, static_cast<int>(cfg.machine.cpus)))
+  for (std::size_t i = 0; i < cfg.workload.size(); ++i)
+    for (int c : parse_cpu_list(cfg.workload[i].cpus, static_cast<int>(cfg.machine.cpus)))
       if (!tasks[static_cast<std::size_t>(c)])  // the first workload naming a CPU wins
-        tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(w, seed, c);
+        tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(cfg.workload[i], i, seed, c);
   // A script takes its CPU; that CPU's workload, if any, runs while the script waits.
   for (std::size_t i = 0; i < cfg.script.size(); ++i) {
     auto& slot = tasks[static_cast<std::size_t>(k.script_cpu[i])];

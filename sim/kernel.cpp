@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/cache/hierarchy.hpp"
 #include "models/memory/flat.hpp"
 #include "models/workload/world.hpp"
 
@@ -9,6 +10,8 @@ namespace rcusim {
 namespace {
 
 std::unique_ptr<MemoryCost> make_memory(const Config& c) {
+  if (c.memory.model == "cache")
+    return std::make_unique<CacheHierarchy>(static_cast<int>(c.machine.cpus), c.cache.to_cache());
   FlatConfig f;
   f.ifetch = Cycles{c.memory.ifetch};
   f.read = Cycles{c.memory.read};
@@ -89,7 +92,22 @@ Kernel::Kernel(const Config& c)
   text = boot_text(syms);
   Rng rng(static_cast<std::uint64_t>(c.seed), kWorldStream);
   build_world(*this, rng);
+  cache = dynamic_cast<CacheHierarchy*>(mem.get());
   load_modules(*this);
+  for (std::size_t i = 0; i < c.workload.size(); ++i) {
+    const WorkloadConfig& w = c.workload[i];
+    WorkloadMemory wm;
+    Function f;
+    f.name = "workload" + std::to_string(i) + "_reader";
+    f.size = static_cast<std::uint32_t>(w.code_footprint.bytes);
+    wm.code = syms.add_kernel(f);
+    if (w.data_footprint.bytes) {
+      wm.data = heap.kmalloc(w.data_footprint.bytes);
+      if (!wm.data) throw std::runtime_error("heap.size is too small for workload data_footprint");
+      wm.data_bytes = w.data_footprint.bytes;
+    }
+    workload_mem.push_back(wm);
+  }
   module_stats.resize(static_cast<std::size_t>(syms.module_count()));
   for (int i = 0; i < c.machine.cpus; ++i) {  // DEFINE_PER_CPU(struct rcu_head, rcu_barrier_head)
     const Addr h = heap.kmalloc(kRcuHeadSize);

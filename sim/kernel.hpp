@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/cache/hierarchy.hpp"
 #include "models/heap/heap.hpp"
 #include "models/memory/cost.hpp"
 #include "models/module/symbols.hpp"
@@ -40,6 +41,13 @@ struct BarrierState {
   std::uint64_t calls = 0;
 };
 
+// Per [[workload]]: the reader's text and the other data it works on (cache pressure).
+struct WorkloadMemory {
+  std::uint32_t code = 0;  // function id
+  Addr data = 0;
+  std::uint64_t data_bytes = 0;
+};
+
 struct ModuleStats {
   std::int64_t unload_start = -1;  // cycles: the unload action began (exit function)
   std::int64_t unloaded = -1;      // cycles: text unmapped
@@ -59,12 +67,14 @@ class Kernel {
   Symbols syms;
   CoreText text{};
   std::unique_ptr<MemoryCost> mem;
+  CacheHierarchy* cache = nullptr;  // mem, when memory.model = "cache"
   Trace trace;
   Stats stats;
   ObjectWorld world;
   std::unique_ptr<RcuFlavor> rcu;
   std::vector<std::unique_ptr<Cpu>> cpus;
   BarrierState barrier;
+  std::vector<WorkloadMemory> workload_mem;  // by [[workload]] index
   std::vector<ModuleStats> module_stats;  // by module id
   EventBoard events;
   std::unordered_map<Addr, std::string> labels;  // rcu_head -> script label, while queued

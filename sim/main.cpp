@@ -14,6 +14,7 @@
 #include "sim/explore.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep.hpp"
 
 using namespace rcusim;
 
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   auto* keys = app.add_subcommand("keys", "print every scenario key with its default (Markdown)");
   add_cachesim_command(app);
   add_explore_command(app);
+  add_sweep_commands(app);
 
   try {
     app.parse(static_cast<int>(rest.size()), rest.data());

@@ -66,6 +66,23 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     for (std::size_t c = 0; c < kMemClasses; ++c)
       if (p.by_class[c]) by_class[std::string(to_string(static_cast<MemClass>(c)))] =
           round3(static_cast<double>(p.by_class[c]) / n);
+    nlohmann::json cache_part = nlohmann::json::object();
+    if (k.cache) {
+      // Misses per reclaimed object: per level, and per level and kind of memory.
+      static constexpr const char* kLevelNames[] = {"L1I", "L1D", "L2", "LLC"};
+      nlohmann::json per_level = nlohmann::json::object(), per_class = nlohmann::json::object();
+      for (std::size_t l = 0; l < kCacheLevels; ++l) {
+        if (l == static_cast<std::size_t>(CacheLevel::l2) && !k.cfg.cache.l2_enabled) continue;
+        per_level[kLevelNames[l]] = round3(static_cast<double>(sum(p.misses[l])) / n);
+        for (std::size_t c = 0; c < kMemClasses; ++c)
+          if (p.misses[l][c])
+            per_class[std::string(to_string(static_cast<MemClass>(c)))][kLevelNames[l]] =
+                round3(static_cast<double>(p.misses[l][c]) / n);
+      }
+      cache_part = {{"cache_misses_per_object", per_level},
+                    {"cache_misses_by_class_per_object", per_class},
+                    {"coherence_misses_per_object", round3(static_cast<double>(sum(p.coherence_misses)) / n)}};
+    }
     paths[std::string(to_string(static_cast<Path>(i)))] = {
         {"queued", p.queued},
         {"reclaimed", p.reclaimed},
@@ -73,6 +90,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
         {"cycles_per_object", round3(static_cast<double>(p.cycles) / n)},
         {"accesses_per_object", round3(static_cast<double>(p.accesses) / n)},
         {"accesses_by_class_per_object", by_class}};
+    paths[std::string(to_string(static_cast<Path>(i)))].update(cache_part);
   }
   m["paths"] = paths;
   m["reclaimed_objects"] = reclaimed;
@@ -91,6 +109,25 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   }
   m["cpus"] = cpus;
   m["actor_switches"] = switches;
+  if (k.cache) {  // whole-run totals per level (all CPUs, all kinds of memory)
+    nlohmann::json c = nlohmann::json::object();
+    std::uint64_t calls = 0, mispredicts = 0;
+    for (std::size_t l = 0; l < kCacheLevels; ++l) {
+      std::uint64_t hits = 0, misses = 0;
+      for (int cpu = 0; cpu < k.ncpus(); ++cpu) {
+        hits += sum(k.cache->cache_counters(cpu).levels[l].hits);
+        misses += sum(k.cache->cache_counters(cpu).levels[l].misses);
+      }
+      c[std::string(to_string(static_cast<CacheLevel>(l)))] = {{"hits", hits}, {"misses", misses}};
+    }
+    for (int cpu = 0; cpu < k.ncpus(); ++cpu) {
+      calls += k.cache->cache_counters(cpu).indirect_calls;
+      mispredicts += k.cache->cache_counters(cpu).mispredicts;
+    }
+    c["indirect_calls"] = calls;
+    c["indirect_mispredicts"] = mispredicts;
+    m["cache"] = c;
+  }
   m["rcu_barrier"] = {{"count", k.barrier.calls}, {"latency_ns", latency_json(k.barrier.latency, f)}};
   nlohmann::json mods = nlohmann::json::array();
   for (int i = 0; i < k.syms.module_count(); ++i) {

@@ -336,6 +336,18 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
     if (*off > (1u << 20))
       top.fail(where("objects", "head_offset"), "objects.head_offset", "must not exceed 1MiB");
   }
+  if (const std::string why = validate(c.cache.to_cache(), static_cast<int>(c.machine.cpus)); !why.empty()) {
+    // validate() names "<level>.<field>: why"; point at that key of [cache].
+    const std::string field = why.substr(0, why.find(':'));
+    const auto dot = field.find('.');
+    const toml::node* n = root.get("cache");
+    if (n && n->is_table() && dot != std::string::npos) {
+      const auto* lvl = n->as_table()->get(field.substr(0, dot));
+      if (lvl && lvl->is_table() && lvl->as_table()->get(field.substr(dot + 1)))
+        n = lvl->as_table()->get(field.substr(dot + 1));
+    }
+    top.fail(n, "cache." + field, why.substr(why.find(':') + 2));
+  }
   if (c.rcu.qlowmark > c.rcu.qhimark)
     top.fail(where("rcu", "qlowmark"), "rcu.qlowmark", "must not exceed rcu.qhimark");
   const auto* wl = root.get("workload");

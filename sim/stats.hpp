@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/cache/counters.hpp"
 #include "models/memory/cost.hpp"
 #include "sim/histogram.hpp"
 
@@ -32,6 +33,8 @@ struct PathStats {
   std::int64_t cycles = 0;        // spent in rcu_do_batch for these objects
   std::uint64_t accesses = 0;
   std::array<std::uint64_t, kMemClasses> by_class{};
+  std::array<ClassCounts, kCacheLevels> misses{};  // with the cache model: per level and class
+  ClassCounts coherence_misses{};
 };
 
 struct CpuStats {

@@ -11,12 +11,13 @@
 namespace rcusim {
 
 // One set-associative level. Latencies are load-to-use totals as measured (an L2 hit costs 12,
-// not 4 + 12), so a reference pays exactly the latency of the level that satisfied it.
+// not 4 + 12), so a reference pays exactly the latency of the level that satisfied it. A level
+// has no defaults of its own (a zero level fails validate()); CacheConfig spells each one out.
 struct LevelConfig {
-  std::uint64_t size = 32 * 1024;  // bytes
-  std::uint32_t assoc = 8;         // ways per set
-  std::uint32_t line = 64;         // bytes per line
-  Cycles hit_latency{4};
+  std::uint64_t size = 0;   // bytes
+  std::uint32_t assoc = 0;  // ways per set
+  std::uint32_t line = 0;   // bytes per line
+  Cycles hit_latency{0};
 };
 
 struct CacheConfig {
@@ -27,14 +28,15 @@ struct CacheConfig {
   LevelConfig llc{8 * 1024 * 1024, 16, 64, Cycles{42}};
   Cycles dram{250};  // 89-98 ns at 2.5-3 GHz
   // A miss served from another core's private cache (the line is modified there, or clean there
-  // but gone from the LLC): the LLC lookup (42) plus a snoop of the owning core's L1/L2 (about an
-  // L2 hit, 12-18); Skylake core-to-core figures of 18-22 ns at 3 GHz land in the same place.
+  // but gone from the LLC). DOMAIN.md has no cross-core figure; this is an estimate: the LLC
+  // lookup that finds the owner (42) plus a snoop of the owning core's L1/L2, about an L2 hit
+  // (12-18), so roughly 1.5 LLC hits.
   Cycles coherence_transfer{60};
   Cycles indirect_mispredict{16};        // Skylake branch mispredict, 16-20
   std::uint32_t predictor_entries = 512;  // per-CPU last-target table, direct mapped
 };
 
-// Upper bound on CPUs: sharer sets store CPU ids in 16 bits.
+// Upper bound on CPUs: holder sets store CPU ids in 16 bits.
 inline constexpr int kMaxCacheCpus = 65536;
 
 // Empty when `level` is a buildable cache, else "<name>.<field>: <why>".

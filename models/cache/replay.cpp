@@ -1,5 +1,7 @@
 #include "models/cache/replay.hpp"
 
+#include <utility>
+
 namespace rcusim {
 
 namespace {
@@ -15,9 +17,12 @@ CacheConfig without_l2(CacheConfig cfg) {
 
 CacheConfig cachegrind_config(const LevelConfig& i1, const LevelConfig& d1, const LevelConfig& ll) {
   CacheConfig cfg;
-  cfg.l1i = i1;
-  cfg.l1d = d1;
-  cfg.llc = ll;
+  // Geometry only: Cachegrind counts, it has no latencies; the defaults stay.
+  for (auto [to, from] : {std::pair{&cfg.l1i, &i1}, {&cfg.l1d, &d1}, {&cfg.llc, &ll}}) {
+    to->size = from->size;
+    to->assoc = from->assoc;
+    to->line = from->line;
+  }
   cfg.l2_enabled = false;
   return cfg;
 }

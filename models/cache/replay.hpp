@@ -17,7 +17,8 @@ struct CachegrindCounts {
   std::uint64_t d_refs = 0, d1_misses = 0, lld_misses = 0;
 };
 
-// I1, D1 and a unified LL with the other fields at their defaults and the L2 off.
+// The geometry (size, assoc, line) of I1, D1 and a unified LL, everything else at its default,
+// and the L2 off.
 CacheConfig cachegrind_config(const LevelConfig& i1, const LevelConfig& d1, const LevelConfig& ll);
 
 class CachegrindReplay {

@@ -1,5 +1,6 @@
 #include "models/rcu/classic.hpp"
 
+#include <array>
 #include <climits>
 #include <fmt/format.h>
 
@@ -191,6 +192,13 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
     const auto& ctr = k_.mem->counters(cpu.id());
     const std::uint64_t a0 = ctr.accesses;
     const auto c0 = ctr.by_class;
+    std::array<ClassCounts, kCacheLevels> m0{};
+    ClassCounts coh0{};
+    if (k_.cache) {
+      const CacheCounters& cc = k_.cache->cache_counters(cpu.id());
+      for (std::size_t l = 0; l < kCacheLevels; ++l) m0[l] = cc.levels[l].misses;
+      coh0 = cc.coherence_misses;
+    }
     cpu.charge(k_.cfg.costs.do_batch);
     cpu.read(list + kNextOff, 8, MemClass::rcu_head);
     const Addr next = k_.heap.read_u64(list + kNextOff);
@@ -199,6 +207,12 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
     ps.cycles += (cpu.now() - t0).v;
     ps.accesses += ctr.accesses - a0;
     for (std::size_t i = 0; i < kMemClasses; ++i) ps.by_class[i] += ctr.by_class[i] - c0[i];
+    if (k_.cache) {  // this object's misses, per level and kind of memory
+      const CacheCounters& cc = k_.cache->cache_counters(cpu.id());
+      for (std::size_t l = 0; l < kCacheLevels; ++l)
+        for (std::size_t i = 0; i < kMemClasses; ++i) ps.misses[l][i] += cc.levels[l].misses[i] - m0[l][i];
+      for (std::size_t i = 0; i < kMemClasses; ++i) ps.coherence_misses[i] += cc.coherence_misses[i] - coh0[i];
+    }
     list = next;
     if (++count >= r.blimit || k_.stopped()) break;
   }

@@ -11,8 +11,8 @@ namespace {
 constexpr std::uint64_t kWorkloadStream = 0x574c0000;
 }
 
-MixTask::MixTask(const WorkloadConfig& w, std::uint64_t seed, int cpu)
-    : w_(w), rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
+MixTask::MixTask(const WorkloadConfig& w, std::size_t index, std::uint64_t seed, int cpu)
+    : w_(w), index_(index), rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
       total_(w.read + w.update + w.user + w.idle) {}
 
 bool MixTask::step(Cpu& cpu) {
@@ -42,7 +42,11 @@ void MixTask::reader(Cpu& cpu) {
   ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].readers;
   cpu.sync();  // the section starts at a point SimGrid has ordered against other CPUs
   const Cycles start = cpu.now();
-  cpu.fetch(k.text.rcu_reader, MemClass::reader_code);
+  const WorkloadMemory& wm = k.workload_mem[index_];
+  cpu.fetch(wm.code, MemClass::reader_code);
+  // The other data the reader works on: random lines of its footprint (D-cache pressure).
+  for (std::int64_t i = 0; wm.data_bytes && i < w_.data_touch; ++i)
+    cpu.read(wm.data + (rng_.below(wm.data_bytes) & ~63ULL), 8, MemClass::reader_data);
   held_.clear();
   for (std::int64_t i = 0; i < w_.read_objects; ++i) {
     const std::uint64_t s = rng_.below(world.slots);

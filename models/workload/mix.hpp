@@ -11,7 +11,7 @@ namespace rcusim {
 
 class MixTask final : public Task {
  public:
-  MixTask(const WorkloadConfig& w, std::uint64_t seed, int cpu);
+  MixTask(const WorkloadConfig& w, std::size_t index, std::uint64_t seed, int cpu);
   bool step(Cpu& cpu) override;
 
  private:
@@ -19,6 +19,7 @@ class MixTask final : public Task {
   void update(Cpu& cpu);
   void retire_one(Cpu& cpu);
   const WorkloadConfig& w_;
+  std::size_t index_;
   Rng rng_;
   double total_;
   struct Held { Addr obj; std::uint64_t gen; };

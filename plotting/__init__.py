@@ -1,0 +1,1 @@
+"""Parsing and figures for plot.py."""

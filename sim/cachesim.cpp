@@ -1,0 +1,132 @@
+#include "sim/cachesim.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace rcusim {
+
+namespace {
+
+constexpr int kUsageExit = 2;
+constexpr std::size_t kChunk = std::size_t{1} << 20;  // large reads; lines are ~20 bytes
+
+std::string geometry_text(const LevelConfig& l) {
+  return fmt::format("{},{},{}", l.size, l.assoc, l.line);
+}
+
+template <class T>
+bool parse_field(std::string_view& text, T& out, bool last) {
+  const auto* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, out);
+  if (ec != std::errc{} || (last ? p != end : (p == end || *p != ','))) return false;
+  text.remove_prefix(static_cast<std::size_t>(p - text.data()) + (last ? 0 : 1));
+  return true;
+}
+
+[[noreturn]] void fail(const std::string& file, const std::string& reason) {
+  fmt::print(stderr, "rcusim cachesim: {}: {}\n", file, reason);
+  std::exit(kUsageExit);
+}
+
+struct Options {
+  std::string trace = "-";
+  std::string i1, d1, ll;
+  bool json = false;
+};
+
+void run(const Options& o) {
+  CachegrindReplay replay(cachegrind_config(parse_geometry(o.i1, "--I1"),
+                                            parse_geometry(o.d1, "--D1"),
+                                            parse_geometry(o.ll, "--LL")));
+  const bool from_stdin = o.trace == "-";
+  const std::string name = from_stdin ? "stdin" : o.trace;
+  std::FILE* in = from_stdin ? stdin : std::fopen(o.trace.c_str(), "rb");
+  if (in == nullptr) fail(name, std::strerror(errno));
+  CachegrindCounts counts;
+  std::string error;  // exit only once the exception is gone, so nothing is left half-freed
+  try {
+    counts = replay_stream(in, replay);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!from_stdin) std::fclose(in);
+  if (!error.empty()) fail(name, error);
+  fmt::print("{}", o.json ? format_json(counts) : format_table(counts));
+}
+
+}  // namespace
+
+LevelConfig parse_geometry(std::string_view text, std::string_view option) {
+  LevelConfig l;
+  std::string_view rest = text;
+  if (!parse_field(rest, l.size, false) || !parse_field(rest, l.assoc, false) ||
+      !parse_field(rest, l.line, true))
+    throw CLI::ValidationError(
+        fmt::format("{}: expected size,assoc,line (e.g. 32768,8,64), got '{}'", option, text),
+        kUsageExit);
+  if (std::string err = validate(l, option); !err.empty())
+    throw CLI::ValidationError(err, kUsageExit);
+  return l;
+}
+
+CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay) {
+  std::vector<char> buf(kChunk);
+  for (;;) {
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
+    if (n > 0) replay.feed(std::string_view(buf.data(), n));
+    if (n == buf.size()) continue;
+    if (std::ferror(in)) throw std::runtime_error(std::strerror(errno));
+    break;
+  }
+  replay.finish();
+  return replay.counts();
+}
+
+std::string format_table(const CachegrindCounts& c) {
+  std::string out;
+  for (auto [label, n] : {std::pair{"I   refs:", c.i_refs}, {"I1  misses:", c.i1_misses},
+                          {"LLi misses:", c.lli_misses}, {"D   refs:", c.d_refs},
+                          {"D1  misses:", c.d1_misses}, {"LLd misses:", c.lld_misses}})
+    out += fmt::format("{:<12}{:>14}\n", label, n);
+  return out;
+}
+
+std::string format_json(const CachegrindCounts& c) {
+  nlohmann::ordered_json j;
+  j["I_refs"] = c.i_refs;
+  j["I1_misses"] = c.i1_misses;
+  j["LLi_misses"] = c.lli_misses;
+  j["D_refs"] = c.d_refs;
+  j["D1_misses"] = c.d1_misses;
+  j["LLd_misses"] = c.lld_misses;
+  return j.dump() + "\n";
+}
+
+void add_cachesim_command(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  const CacheConfig d;  // the model's own defaults stand in for Cachegrind's host detection
+  o->i1 = geometry_text(d.l1i);
+  o->d1 = geometry_text(d.l1d);
+  o->ll = geometry_text(d.llc);
+  CLI::App* sub = app.add_subcommand(
+      "cachesim", "Replay a Valgrind Lackey trace as Cachegrind's I1/D1/LL cache simulation");
+  sub->add_option("trace", o->trace,
+                  "valgrind --tool=lackey --trace-mem=yes output; '-' or none reads stdin");
+  sub->add_option("--I1", o->i1, "I1 cache as size,assoc,line")->capture_default_str();
+  sub->add_option("--D1", o->d1, "D1 cache as size,assoc,line")->capture_default_str();
+  sub->add_option("--LL", o->ll, "unified last-level cache as size,assoc,line")
+      ->capture_default_str();
+  sub->add_flag("--json", o->json, "print one JSON object instead of a table");
+  sub->callback([o] { run(*o); });
+}
+
+}  // namespace rcusim

@@ -1,0 +1,533 @@
+// The cache hierarchy: LRU and associativity, line straddling, write invalidation across CPUs,
+// the indirect-call predictor, configuration errors, and agreement with Cachegrind on a real trace.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "models/cache/hierarchy.hpp"
+#include "models/cache/holders.hpp"
+#include "models/cache/replay.hpp"
+#include "models/cache/set_assoc.hpp"
+#include "sim/cachesim.hpp"
+
+using namespace rcusim;
+
+template <>
+struct doctest::StringMaker<Cycles> {
+  static doctest::String convert(Cycles c) { return (std::to_string(c.v) + " cycles").c_str(); }
+};
+
+namespace {
+
+// Tiny levels so a handful of addresses fill a set: L1 8 sets x 2 ways, L2 16 x 4, LLC 64 x 4.
+CacheConfig small_config() {
+  CacheConfig c;
+  c.l1i = {1024, 2, 64, Cycles{4}};
+  c.l1d = {1024, 2, 64, Cycles{4}};
+  c.l2 = {4096, 4, 64, Cycles{12}};
+  c.llc = {16384, 4, 64, Cycles{42}};
+  return c;
+}
+
+constexpr auto kR = AccessKind::read;
+constexpr auto kW = AccessKind::write;
+constexpr auto kCls = MemClass::rcu_head;
+constexpr auto kC = static_cast<std::size_t>(kCls);
+
+std::uint64_t l1d_misses(const CacheHierarchy& h, int cpu) {
+  return h.cache_counters(cpu).level(CacheLevel::l1d).misses[kC];
+}
+
+}  // namespace
+
+TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
+  using Ref = SetAssocCache::Ref;
+  SetAssocCache c(LevelConfig{4 * 64 * 2, 4, 64, Cycles{4}});  // 2 sets x 4 ways
+  for (std::uint64_t line : {0, 2, 4, 6}) CHECK(c.ref(line) == Ref::miss);  // set 0 fills
+  CHECK(c.ref(0) == Ref::hit);  // 0 becomes MRU; 2 is now LRU
+  CHECK(c.ref(8) == Ref::miss);  // assoc + 1 lines in one set
+  CHECK_FALSE(c.contains(2));
+  for (std::uint64_t line : {0, 4, 6, 8}) CHECK(c.contains(line));
+  CHECK(c.ref(1) == Ref::miss);  // the other set is untouched by all this
+  CHECK(c.contains(0));
+  // An invalidated line keeps its tag at the LRU end: referencing it again is a coherence miss
+  // that reuses its way, and evicts nothing else.
+  CHECK(c.invalidate(4));
+  CHECK_FALSE(c.invalidate(4));
+  CHECK_FALSE(c.contains(4));
+  CHECK(c.ref(4) == Ref::coherence_miss);
+  for (std::uint64_t line : {0, 4, 6, 8}) CHECK(c.contains(line));
+  // Invalidated ways are the first to be refilled: 6 is now LRU among the valid lines.
+  CHECK(c.invalidate(0));
+  CHECK(c.ref(10) == Ref::miss);
+  for (std::uint64_t line : {4, 6, 8, 10}) CHECK(c.contains(line));
+  CHECK(c.ref(0) == Ref::miss);  // the invalidated tag was reused by 10: an ordinary miss now
+  CHECK_FALSE(c.contains(6));
+}
+
+TEST_CASE("cache: assoc + 1 lines in one L1D set evict the LRU one to the L2") {
+  CacheHierarchy h(1, small_config());
+  const Addr a = 0x10000, b = a + 512, c = a + 1024;  // 8 sets x 64 B: 512 B apart, same set
+  const CacheConfig& cfg = h.config();
+  CHECK(h.access(0, a, 8, kR, kCls) == cfg.dram);
+  CHECK(h.access(0, b, 8, kR, kCls) == cfg.dram);
+  CHECK(h.access(0, a, 8, kR, kCls) == cfg.l1d.hit_latency);  // a is MRU, b LRU
+  CHECK(h.access(0, c, 8, kR, kCls) == cfg.dram);
+  CHECK(h.holds(0, CacheLevel::l1d, a));
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, b));
+  CHECK(h.access(0, b, 8, kR, kCls) == cfg.l2.hit_latency);  // non-inclusive: the L2 kept it
+  const CacheCounters& k = h.cache_counters(0);
+  CHECK(k.level(CacheLevel::l1d).hits[kC] == 1);
+  CHECK(k.level(CacheLevel::l1d).misses[kC] == 4);
+  CHECK(k.level(CacheLevel::l2).hits[kC] == 1);
+  CHECK(k.level(CacheLevel::llc).misses[kC] == 3);
+  CHECK(k.access.accesses == 5);
+  CHECK(k.access.by_class[kC] == 5);
+  CHECK(k.access.cycles == 3 * cfg.dram.v + cfg.l1d.hit_latency.v + cfg.l2.hit_latency.v);
+}
+
+TEST_CASE("cache: an access straddling two lines touches both") {
+  CacheHierarchy h(1, small_config());
+  const Cycles dram = h.config().dram;
+  // access(): each line is its own reference, so two misses and two DRAM latencies.
+  CHECK(h.access(0, 0x1000 + 60, 8, kR, kCls) == dram * 2);
+  CHECK(l1d_misses(h, 0) == 2);
+  CHECK(h.holds(0, CacheLevel::l1d, 0x1000));
+  CHECK(h.holds(0, CacheLevel::l1d, 0x1040));
+  // reference(): Cachegrind's unit, one miss for the pair, but both lines are still filled.
+  CHECK(h.reference(0, 0x2000 + 60, 8, kR, kCls) == dram);
+  CHECK(l1d_misses(h, 0) == 3);
+  CHECK(h.holds(0, CacheLevel::l1d, 0x2000));
+  CHECK(h.holds(0, CacheLevel::l1d, 0x2040));
+  CHECK(h.counters(0).accesses == 2);
+  // A 300-byte function body is five lines: one access, five L1I references.
+  h.access(0, 0x8000, 300, AccessKind::ifetch, MemClass::core_text);
+  const auto text = static_cast<std::size_t>(MemClass::core_text);
+  CHECK(h.cache_counters(0).level(CacheLevel::l1i).misses[text] == 5);
+  CHECK(h.counters(0).accesses == 3);
+  // An access running off the top of the address space stops at its last line.
+  CHECK(h.access(0, ~Addr{0} - 3, 16, kR, kCls) == dram);
+}
+
+TEST_CASE("cache: a remote write invalidates, and the next miss is a coherence miss") {
+  CacheHierarchy h(2, small_config());
+  const CacheConfig& cfg = h.config();
+  const Addr x = 0x40000;
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.dram);
+  CHECK(h.access(1, x, 8, kR, kCls) == cfg.llc.hit_latency);  // clean elsewhere, LLC has it
+  CHECK(h.access(1, x, 8, kW, kCls) == cfg.l1d.hit_latency);  // upgrade: CPU 0 loses its copy
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, x));
+  CHECK_FALSE(h.holds(0, CacheLevel::l2, x));
+  CHECK(h.holds(1, CacheLevel::l1d, x));
+  // CPU 1 holds it modified: CPU 0's miss is served cache-to-cache.
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.coherence_transfer);
+  CHECK(h.cache_counters(0).coherence_misses[kC] == 1);
+  CHECK(h.cache_counters(0).transfers[kC] == 1);
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.l1d.hit_latency);
+  // The transfer left CPU 1 shared, so its next write must invalidate CPU 0 again.
+  h.access(1, x + 8, 8, kW, kCls);
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, x));
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.coherence_transfer);
+  CHECK(h.cache_counters(0).coherence_misses[kC] == 2);
+  // CPU 1 never lost a copy, and a private write costs a plain L1 hit.
+  CHECK(h.cache_counters(1).coherence_misses[kC] == 0);
+  CHECK(h.access(0, 0x50000, 8, kW, kCls) == cfg.dram);
+  CHECK(h.access(0, 0x50000, 8, kW, kCls) == cfg.l1d.hit_latency);
+}
+
+TEST_CASE("cache: an evicted copy is not a coherence miss, and the owner still supplies it") {
+  CacheConfig cfg = small_config();
+  cfg.l2_enabled = false;
+  CacheHierarchy h(2, cfg);
+  const Addr x = 0x40000;
+  h.access(0, x, 8, kR, kCls);
+  for (Addr a = 0; a < 64 * 64; a += 64) h.access(0, 0x900000 + a, 8, kR, kCls);  // evicts x
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, x));
+  h.access(1, x, 8, kW, kCls);
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.coherence_transfer);
+  CHECK(h.cache_counters(0).coherence_misses[kC] == 0);
+  CHECK(h.cache_counters(0).transfers[kC] == 1);
+}
+
+TEST_CASE("cache: a clean copy in another CPU beats DRAM once the LLC has lost the line") {
+  CacheHierarchy h(2, small_config());
+  const CacheConfig& cfg = h.config();
+  const Addr x = 0x40000;
+  h.access(0, x, 8, kR, kCls);
+  // 64 LLC sets x 64 B: lines 4 KiB apart share x's LLC set; four of them push x out of it.
+  for (Addr k = 1; k <= 4; ++k) h.access(1, x + k * 4096, 8, kR, kCls);
+  CHECK_FALSE(h.holds(0, CacheLevel::llc, x));
+  CHECK(h.holds(0, CacheLevel::l1d, x));
+  CHECK(h.access(1, x, 8, kR, kCls) == cfg.coherence_transfer);
+  CHECK(h.cache_counters(1).transfers[kC] == 1);
+  CHECK(h.cache_counters(1).coherence_misses[kC] == 0);
+}
+
+// Single writer: whatever the interleaving, once a CPU has written a line no other CPU holds it.
+// Small caches and many lines keep evictions, stale holders and directory rebuilds busy; 100
+// CPUs use the exact-ids and coarse-group encodings, 3 CPUs the bitmap.
+TEST_CASE("cache: after a write no other CPU holds the line") {
+  for (int cpus : {3, 100}) {
+    CAPTURE(cpus);
+    CacheHierarchy h(cpus, small_config());
+    std::uint64_t x = 99, violations = 0, writes = 0;
+    for (int step = 0; step < 60'000; ++step) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      const int cpu = static_cast<int>((x >> 33) % static_cast<std::uint64_t>(cpus));
+      const Addr addr = 0x100000 + ((x >> 20) % 300) * 64;
+      const auto kind = static_cast<AccessKind>((x >> 12) % 4);
+      h.access(cpu, addr, 8, kind, kCls);
+      if (kind != AccessKind::write && kind != AccessKind::modify) continue;
+      ++writes;
+      for (int other = 0; other < cpus; ++other)
+        for (CacheLevel l : {CacheLevel::l1i, CacheLevel::l1d, CacheLevel::l2})
+          violations += other != cpu && h.holds(other, l, addr);
+    }
+    CHECK(writes > 20'000);
+    CHECK(violations == 0);
+    std::uint64_t coherence = 0, transfers = 0;
+    for (int cpu = 0; cpu < cpus; ++cpu) {
+      coherence += sum(h.cache_counters(cpu).coherence_misses);
+      transfers += sum(h.cache_counters(cpu).transfers);
+    }
+    CHECK(coherence > 500);
+    CHECK(transfers > 500);
+    CHECK(h.directory_lines() <= 512);  // 300 lines: the table never grows past 1024 slots
+  }
+}
+
+TEST_CASE("cache: one CPU keeps no directory, several keep it bounded") {
+  CacheHierarchy one(1, small_config());
+  CacheHierarchy two(2, small_config());
+  std::size_t after_10k = 0;
+  for (Addr i = 0; i < 100'000; ++i) {
+    one.access(0, i * 64, 8, kR, kCls);
+    two.access(0, i * 64, 8, kR, kCls);
+    if (i == 10'000) after_10k = two.directory_lines();
+  }
+  CHECK(one.directory_lines() == 0);
+  // Lines that left every private level are dropped when the table fills: 80 private lines
+  // (16 L1D + 64 L2) never make the 1024-slot table grow, however long the stream.
+  CHECK(after_10k > 0);
+  CHECK(after_10k <= 512);
+  CHECK(two.directory_lines() <= 512);
+}
+
+TEST_CASE("cache: a write reaches sharers on thousands of CPUs") {
+  CacheConfig cfg = small_config();
+  cfg.l2_enabled = false;
+  constexpr int kCpus = 4096;
+  CacheHierarchy h(kCpus, cfg);
+  const Addr x = 0x123440;
+  for (int cpu = 0; cpu < kCpus; ++cpu) h.access(cpu, x, 8, kR, kCls);
+  h.access(kCpus - 1, x, 8, kW, kCls);
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, x));
+  CHECK_FALSE(h.holds(kCpus - 2, CacheLevel::l1d, x));
+  CHECK(h.holds(kCpus - 1, CacheLevel::l1d, x));
+  for (int cpu = 0; cpu < kCpus - 1; ++cpu) h.access(cpu, x, 8, kR, kCls);
+  std::uint64_t coherence = 0;
+  for (int cpu = 0; cpu < kCpus; ++cpu) coherence += h.cache_counters(cpu).coherence_misses[kC];
+  CHECK(coherence == kCpus - 1);
+}
+
+TEST_CASE("cache: invalidating a coarse holder set builds no caches for idle CPUs") {
+  CacheHierarchy h(4096, small_config());
+  const Addr x = 0x123440;
+  for (int cpu = 0; cpu < 10; ++cpu) h.access(cpu, x, 8, kR, kCls);  // coarse after three
+  h.access(10, x, 8, kW, kCls);  // probes every CPU in ten groups of 66 or 67
+  CHECK(h.cpus_with_caches() == 11);
+  for (int cpu = 0; cpu < 10; ++cpu) CHECK_FALSE(h.holds(cpu, CacheLevel::l1d, x));
+}
+
+TEST_CASE("cache: holder sets are exact up to three CPUs, then coarse groups") {
+  auto members = [](const Holders& h, std::uint64_t w) {
+    std::set<int> m;
+    h.any(w, [&](int cpu) { m.insert(cpu); return false; });
+    return m;
+  };
+  auto yes = [](int) { return true; };
+  const Holders narrow(62);  // one bit per CPU
+  std::uint64_t w = 0;
+  for (int cpu : {0, 5, 61, 17}) w = narrow.add(w, cpu, yes);
+  CHECK(members(narrow, w) == std::set<int>{0, 5, 17, 61});
+  CHECK_FALSE(Holders::modified(w));
+  w = narrow.owned_by(9);
+  CHECK(members(narrow, w) == std::set<int>{9});
+  CHECK(Holders::modified(w));
+  CHECK(narrow.owner(w) == 9);
+  CHECK(members(narrow, Holders::clean(w)) == std::set<int>{9});
+  CHECK_FALSE(Holders::modified(Holders::clean(w)));
+
+  const Holders wide(4096);
+  CHECK(wide.owner(wide.owned_by(4000)) == 4000);
+  w = 0;
+  for (int cpu : {4095, 7, 1000}) w = wide.add(w, cpu, yes);
+  w = wide.add(w, 7, yes);
+  CHECK(members(wide, w) == std::set<int>{7, 1000, 4095});
+  // A fourth CPU first drops members that no longer hold the line.
+  CHECK(members(wide, wide.add(w, 3, [](int cpu) { return cpu != 1000; })) ==
+        std::set<int>{3, 7, 4095});
+  // With all three still holding, the set turns into CPU groups: a superset, never less.
+  const std::set<int> coarse = members(wide, wide.add(w, 3, yes));
+  for (int cpu : {3, 7, 1000, 4095}) CHECK(coarse.count(cpu) == 1);
+  // cpu % 62: 3 and 4095 share group 3 (67 CPUs), 7 and 1000 are in groups 7 and 8 (66 each).
+  CHECK(coarse.size() == 67 + 66 + 66);
+  CHECK(wide.any(w, [](int cpu) { return cpu == 1000; }));
+  CHECK_FALSE(wide.any(w, [](int cpu) { return cpu == 1001; }));
+}
+
+TEST_CASE("cache: the indirect predictor remembers the last target per call site") {
+  CacheHierarchy h(2, small_config());
+  const Cycles miss = h.config().indirect_mispredict;
+  const Addr site = 0xffffffff81234567, kfree = 0xffffffff81300000, other = 0xffffffffa0001000;
+  CHECK(h.indirect_call(0, site, kfree) == miss);  // first use
+  CHECK(h.indirect_call(0, site, kfree) == Cycles{0});
+  CHECK(h.indirect_call(0, site, other) == miss);  // target changed
+  CHECK(h.indirect_call(0, site, other) == Cycles{0});
+  CHECK(h.indirect_call(1, site, other) == miss);  // per CPU
+  CHECK(h.indirect_call(0, site + 0x10000, other) == miss);  // a different site
+  const CacheCounters& k = h.cache_counters(0);
+  CHECK(k.indirect_calls == 5);
+  CHECK(k.mispredicts == 3);
+  CHECK(k.access.cycles == 3 * miss.v);
+  CHECK(k.access.accesses == 0);
+}
+
+TEST_CASE("cache: configuration errors name the bad field") {
+  CHECK(validate(CacheConfig{}, 1) == "");
+  CHECK(validate(CacheConfig{}, 4096) == "");
+  auto err = [](auto edit, int cpus = 1) {
+    CacheConfig c;
+    edit(c);
+    return validate(c, cpus);
+  };
+  CHECK(err([](CacheConfig& c) { c.l1d.assoc = 0; }).starts_with("l1d.assoc:"));
+  CHECK(err([](CacheConfig& c) { c.l1i.line = 48; }).starts_with("l1i.line:"));
+  CHECK(err([](CacheConfig& c) { c.llc.line = 8; }).starts_with("llc.line:"));
+  CHECK(err([](CacheConfig& c) { c.l2.size = 3 * 1024 * 1024; }).starts_with("l2.size:"));
+  CHECK(err([](CacheConfig& c) { c.l1d.size = 1000; }).starts_with("l1d.size:"));
+  CHECK(err([](CacheConfig& c) { c.l2.hit_latency = Cycles{-1}; }).starts_with("l2.hit_latency:"));
+  CHECK(err([](CacheConfig& c) { c.l2_enabled = false, c.l2.assoc = 0; }) == "");
+  CHECK(err([](CacheConfig& c) { c.dram = Cycles{-5}; }).starts_with("dram:"));
+  CHECK(err([](CacheConfig& c) { c.predictor_entries = 500; }).starts_with("predictor_entries:"));
+  // Different private line sizes are Cachegrind's business on one CPU, an error on several.
+  CHECK(err([](CacheConfig& c) { c.l1i.line = 32; }) == "");
+  CHECK(err([](CacheConfig& c) { c.l1i.line = 32; }, 2).starts_with("l1i.line:"));
+  CHECK(err([](CacheConfig&) {}, 0).starts_with("cpus:"));
+  CacheConfig bad;
+  bad.llc.assoc = 0;
+  CHECK_THROWS_WITH_AS(CacheHierarchy(1, bad), doctest::Contains("llc.assoc"),
+                       std::invalid_argument);
+  CacheHierarchy h(2, CacheConfig{});
+  CHECK_THROWS_AS(h.access(2, 0, 8, kR, kCls), std::out_of_range);
+}
+
+namespace {
+
+std::vector<LackeyRecord> parse_in_chunks(std::string_view text, std::size_t chunk) {
+  std::vector<LackeyRecord> out;
+  LackeyParser p;
+  auto keep = [&](const LackeyRecord& r) { out.push_back(r); };
+  for (std::size_t i = 0; i < text.size(); i += chunk) p.feed(text.substr(i, chunk), keep);
+  p.finish(keep);
+  return out;
+}
+
+struct CachegrindRun {
+  const char* i1;
+  const char* d1;
+  const char* ll;
+  CachegrindCounts expected;  // copied from tests/data/cachesim/README.md
+};
+
+CachegrindCounts replay_reference_trace(const CachegrindRun& run) {
+  const std::string path = std::string(RCUSIM_SOURCE_DIR) + "/tests/data/cachesim/trace.lackey.gz";
+  std::FILE* in = popen(("gzip -dc '" + path + "'").c_str(), "r");
+  REQUIRE(in != nullptr);
+  CachegrindReplay replay(cachegrind_config(parse_geometry(run.i1, "--I1"),
+                                            parse_geometry(run.d1, "--D1"),
+                                            parse_geometry(run.ll, "--LL")));
+  const CachegrindCounts got = replay_stream(in, replay);
+  REQUIRE(pclose(in) == 0);  // gzip found the file and it decompressed whole
+  return got;
+}
+
+void check_within_1pct(const char* what, std::uint64_t got, std::uint64_t want) {
+  INFO(what << ": model " << got << ", Cachegrind " << want);
+  const double diff = got > want ? double(got - want) : double(want - got);
+  CHECK(diff <= 0.01 * double(want));
+}
+
+}  // namespace
+
+TEST_CASE("cache: the Lackey parser reads records across any chunking") {
+  const std::string text =
+      "==42== Lackey, an example Valgrind tool\n"
+      "I  0401ab70,3\n"
+      " S 1fff000628,8\n"
+      " L 7ffff7fe3e80,16\n"
+      "some program output\n"
+      " M 0000dead,4\r\n"
+      "I  ffffffff81000000,15";  // no final newline
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, text.size()}) {
+    CAPTURE(chunk);
+    const auto r = parse_in_chunks(text, chunk);
+    REQUIRE(r.size() == 5);
+    CHECK(r[0].kind == AccessKind::ifetch);
+    CHECK(r[0].addr == 0x0401ab70);
+    CHECK(r[0].size == 3);
+    CHECK(r[1].kind == AccessKind::write);
+    CHECK(r[2].kind == AccessKind::read);
+    CHECK(r[2].addr == 0x7ffff7fe3e80);
+    CHECK(r[2].size == 16);
+    CHECK(r[3].kind == AccessKind::modify);
+    CHECK(r[3].addr == 0xdead);
+    CHECK(r[4].addr == 0xffffffff81000000);
+    CHECK(r[4].size == 15);
+  }
+  LackeyParser p;
+  auto ignore = [](const LackeyRecord&) {};
+  CHECK_THROWS_WITH_AS(p.feed("I  0401ab70,3\n L 12g4,8\n", ignore),
+                       "line 2: bad address in a Lackey record", LackeyError);
+  LackeyParser q;
+  CHECK_THROWS_AS(q.feed(" S 1234\n", ignore), LackeyError);
+  LackeyParser s;
+  CHECK_THROWS_AS(s.feed(" S 1234,x\n", ignore), LackeyError);
+  LackeyParser big;
+  CHECK_THROWS_AS(big.feed(" L 1234,99999999999999999999\n", ignore), LackeyError);
+}
+
+TEST_CASE("cache: cachesim agrees with Cachegrind within 1% on a real Lackey trace") {
+  const CachegrindRun runs[] = {
+      {"32768,8,64", "32768,8,64", "8388608,16,64", {414976, 1389, 1364, 112605, 20827, 6813}},
+      {"4096,2,64", "4096,4,32", "65536,8,64", {414976, 2784, 1441, 112605, 35038, 20057}},
+      {"1024,1,32", "2048,2,64", "16384,4,128", {414976, 9146, 1346, 112605, 38154, 26027}},
+  };
+  for (const CachegrindRun& run : runs) {
+    CAPTURE(run.d1);
+    const CachegrindCounts got = replay_reference_trace(run);
+    const CachegrindCounts& want = run.expected;
+    check_within_1pct("I refs", got.i_refs, want.i_refs);
+    check_within_1pct("I1 misses", got.i1_misses, want.i1_misses);
+    check_within_1pct("LLi misses", got.lli_misses, want.lli_misses);
+    check_within_1pct("D refs", got.d_refs, want.d_refs);
+    check_within_1pct("D1 misses", got.d1_misses, want.d1_misses);
+    check_within_1pct("LLd misses", got.lld_misses, want.lld_misses);
+  }
+}
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(std::FILE* f) {
+  std::string s;
+  std::rewind(f);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+
+// Runs the subcommand in a child process, as the CLI would: I/O errors end it with std::exit.
+CliRun run_cli(const std::string& args) {
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  REQUIRE((out != nullptr && err != nullptr));
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(fileno(out), 1);
+    dup2(fileno(err), 2);
+    CLI::App app{"rcusim"};
+    add_cachesim_command(app);
+    int code = 0;
+    try {
+      app.parse(args);
+    } catch (const CLI::ParseError& e) {
+      code = app.exit(e);
+    }
+    std::fflush(nullptr);
+    _exit(code);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::string write_temp(const std::string& text) {
+  char path[] = "/tmp/rcusim_cachesim_XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("cache: cachesim prints Cachegrind's six totals as JSON") {
+  // Two fetches of one line, a load then a store of one data line: one cold miss each side.
+  const std::string path = write_temp("==1== banner\nI  1000,4\nI  1004,4\n L 2000,8\n S 2000,8\n");
+  const CliRun r = run_cli("cachesim --json " + path);
+  std::remove(path.c_str());
+  CHECK(r.status == 0);
+  CHECK(r.err == "");
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> keys;
+  for (const auto& [k, v] : j.items()) keys.insert(k);
+  CHECK(keys == std::set<std::string>{"I_refs", "I1_misses", "LLi_misses", "D_refs", "D1_misses",
+                                      "LLd_misses"});
+  CHECK(j["I_refs"] == 2);
+  CHECK(j["I1_misses"] == 1);
+  CHECK(j["LLi_misses"] == 1);
+  CHECK(j["D_refs"] == 2);
+  CHECK(j["D1_misses"] == 1);
+  CHECK(j["LLd_misses"] == 1);
+  CHECK(format_table(CachegrindCounts{2, 1, 1, 2, 1, 1}).starts_with("I   refs:"));
+}
+
+TEST_CASE("cache: cachesim rejects bad input with a message and status 2") {
+  const CliRun missing = run_cli("cachesim /nonexistent/trace");
+  CHECK(missing.status == 2);
+  CHECK(missing.err == "rcusim cachesim: /nonexistent/trace: No such file or directory\n");
+  CHECK(missing.out == "");
+
+  const std::string path = write_temp("I  1000,4\n L zz,8\n");
+  const CliRun bad = run_cli("cachesim " + path);
+  std::remove(path.c_str());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.starts_with("rcusim cachesim: " + path + ": line 2: "));
+
+  const CliRun geometry = run_cli("cachesim --D1 32768,8 " + path);
+  CHECK(geometry.status == 2);
+  CHECK(geometry.err.find("--D1") != std::string::npos);
+
+  CLI::App app{"rcusim"};
+  add_cachesim_command(app);
+  try {
+    app.parse("cachesim --I1 3000,3,64 -", false);
+    FAIL("a 3000-byte, 3-way cache was accepted");
+  } catch (const CLI::ValidationError& e) {
+    CHECK(e.get_exit_code() == 2);
+    CHECK(std::string(e.what()).starts_with("--I1.size:"));
+  }
+  CHECK_THROWS_AS(parse_geometry("32768,8,64,1", "--LL"), CLI::ValidationError);
+  CHECK_THROWS_AS(parse_geometry("32768,8,60", "--LL"), CLI::ValidationError);
+  CHECK(parse_geometry("65536,4,128", "--LL").assoc == 4);
+}
