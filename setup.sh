@@ -10,8 +10,9 @@ MODE="${1:-run}"
 PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev doctest-dev
       libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev python3-matplotlib
       parallel valgrind)
-# The scenarios the main job runs, in this order.
-DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix)
+# The main job: these scenarios, then these sweeps, then plot.py over results/.
+DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e
+                   race/with_rcu_barrier race/all_kfree_rcu)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -35,7 +36,15 @@ case "$MODE" in
     for s in "${DEFAULT_SCENARIOS[@]}"; do
       ./build/rcusim run "scenarios/$s.toml"
     done
-    if [ -f plot.py ]; then /usr/bin/python3 plot.py results; fi ;;
+    J="$(nproc)"
+    ./build/rcusim sweep scenarios/cache_distinct_callbacks.toml --jobs "$J" \
+      --set objects.types=1,4,16,64,256,1024
+    ./build/rcusim sweep scenarios/future_trivial_fraction.toml --jobs "$J" \
+      --set objects.kfree_only=0.28,0.5,0.9 --set objects.kfree_rcu=0,1
+    ./build/rcusim sweep scenarios/barrier_cost.toml --jobs "$J" \
+      --set machine.cpus=1,2,4,8,16,32,64,128,256
+    /usr/bin/python3 plot.py results
+    echo "open results/index.html" ;;
   *)
     echo "usage: $0 [run|test|build]" >&2; exit 2 ;;
 esac

@@ -135,8 +135,8 @@ void Kernel::fire(const std::string& name, Cycles t) {
     if (c->waiting_for_event()) c->kick();
 }
 
-void Kernel::note(int cpu, Cycles t, std::string text) {
-  if (timeline_on_) timeline.push_back({t.v, cpu, note_seq_++, std::move(text)});
+void Kernel::note(int cpu, Cycles t, std::string line) {
+  if (timeline_on_) timeline.push_back({t.v, cpu, note_seq_++, std::move(line)});
 }
 
 Kernel::~Kernel() = default;

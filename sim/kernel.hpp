@@ -97,7 +97,7 @@ class Kernel {
   // A named event happened on `cpu` at `t`: record it and wake CPUs that wait for events.
   void fire(const std::string& name, Cycles t);
   // Adds a line to the printed timeline (scripted scenarios only).
-  void note(int cpu, Cycles t, std::string text);
+  void note(int cpu, Cycles t, std::string line);
   bool timeline_on() const { return timeline_on_; }
 
  private:
