@@ -44,6 +44,13 @@ case "$MODE" in
     ./build/rcusim sweep scenarios/barrier_cost.toml --jobs "$J" \
       --set machine.cpus=1,2,4,8,16,32,64,128,256
     /usr/bin/python3 plot.py results
+    # The README's pictures are copies of these.
+    mkdir -p docs
+    for f in cache_misses-cache_distinct_callbacks timeline-paul_a_to_e barrier_unload \
+             trivial_fraction-future_trivial_fraction latency_cdf-trivial_vs_kfree_rcu \
+             waiting-trivial_vs_kfree_rcu; do
+      cp "results/$f.png" docs/
+    done
     echo "open results/index.html" ;;
   *)
     echo "usage: $0 [run|test|build]" >&2; exit 2 ;;
