@@ -40,18 +40,24 @@ inline std::string fresh_dir(const std::string& tag) {
   return base.string();
 }
 
-// `args` are shell words after the binary; --out is added unless `out` is empty.
+// Runs `cmd` with sh in the source tree; returns stdout + stderr, and the exit code in *code.
+inline std::string shell(const std::string& cmd, int* code = nullptr) {
+  const std::string full = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + cmd + " 2>&1";
+  FILE* p = popen(full.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int st = pclose(p);
+  if (code) *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+// `args` are shell words after the binary; results go to a fresh directory, quietly.
 inline Run run_cli(const std::string& args, const std::string& tag = "run") {
   Run r;
   r.dir = fresh_dir(tag);
-  const std::string cmd = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + RCUSIM_BINARY + " " +
-                          args + " --out " + r.dir + " --quiet 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = shell(std::string(RCUSIM_BINARY) + " " + args + " --out " + r.dir + " --quiet", &r.exit_code);
   return r;
 }
 

@@ -60,17 +60,8 @@ TEST_CASE("race: paul_a_to_e oopses on CPU 0 after the unload and prints the ste
 }
 
 TEST_CASE("race: the timeline lists steps a to e in order") {
-  const std::string out = [] {
-    const std::string cmd = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + RCUSIM_BINARY +
-                            " run scenarios/race/paul_a_to_e.toml --out " + fresh_dir("tl") + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string s;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) s.append(buf, n);
-    pclose(p);
-    return s;
-  }();
+  const std::string out =
+      shell(std::string(RCUSIM_BINARY) + " run scenarios/race/paul_a_to_e.toml --out " + fresh_dir("tl"));
   std::size_t pos = 0;
   for (const char* step : {"queued a: call_rcu(my_struct_release_rcu", "busy (user)",
                            "curlist -> donelist", "incl. a", "queued fence: kfree_rcu()",
@@ -120,15 +111,12 @@ TEST_CASE("race: unloading with callbacks pending and no barrier is caught every
 
 TEST_CASE("race: explore counts outcomes and its shortest failing run reproduces exactly") {
   const std::string dir = fresh_dir("explore");
-  const std::string cmd = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + RCUSIM_BINARY +
-                          " explore scenarios/race/paul_a_to_e.toml --runs 8 --seed 1"
-                          " --set 'script.0.actions.2.for=\"8ms\"' --out " + dir + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  CHECK(pclose(p) == 0);
+  int code = -1;
+  const std::string out = shell(std::string(RCUSIM_BINARY) +
+                                    " explore scenarios/race/paul_a_to_e.toml --runs 8 --seed 1"
+                                    " --set 'script.0.actions.2.for=\"8ms\"' --out " + dir,
+                                &code);
+  CHECK(code == 0);
   CHECK(out.find("explore paul_a_to_e: 8 runs") != std::string::npos);
   CHECK(out.find("the race opens between the two") != std::string::npos);
   const auto at = out.find("reproduce with:\n  rcusim ");
