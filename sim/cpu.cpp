@@ -179,7 +179,9 @@ void Cpu::do_softirq() {
     ++st.softirq_passes;
     fetch(k_.text.do_softirq);
     charge(k_.cfg.costs.softirq);
-    sync();  // rcu_process_callbacks() reads rcu_ctrlblk: show SimGrid the right time first
+    // No sync here: rcu_process_callbacks() only reads rcu_ctrlblk outside its lock, and a read
+    // at SimGrid's (earlier) clock sees the past, as a CPU without barriers may; every write to
+    // shared RCU state is under rcp->lock, and spin_lock() syncs.
     k_.rcu->process_callbacks(*this);
     // Ticks that fall inside the softirq interrupt it: no quiescent state, no nesting.
     while (tick_active() && now() >= next_tick_) tick();

@@ -335,6 +335,9 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
                "expected \"end\", \"start\", \"random\" or a byte offset: " + why);
     if (*off > (1u << 20))
       top.fail(where("objects", "head_offset"), "objects.head_offset", "must not exceed 1MiB");
+    if (*off < 16)
+      top.fail(where("objects", "head_offset"), "objects.head_offset",
+               "must be at least 16B: bytes 0-15 hold the object's data and generation words");
   }
   if (const std::string why = validate(c.cache.to_cache(), static_cast<int>(c.machine.cpus)); !why.empty()) {
     // validate() names "<level>.<field>: why"; point at that key of [cache].
@@ -348,6 +351,13 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
     }
     top.fail(n, "cache." + field, why.substr(why.find(':') + 2));
   }
+  // A tick handler longer than the tick period would never let the CPU run anything else.
+  const std::int64_t period = static_cast<std::int64_t>(c.machine.freq.hz / static_cast<std::uint64_t>(c.machine.hz));
+  if (c.costs.tick + c.costs.softirq >= period / 2)
+    top.fail(where("costs", "tick"), "costs.tick",
+             fmt::format("{} cycles (+ costs.softirq) leave no time between ticks: a tick period is "
+                         "{} cycles at machine.freq and machine.hz",
+                         c.costs.tick, period));
   if (c.rcu.qlowmark > c.rcu.qhimark)
     top.fail(where("rcu", "qlowmark"), "rcu.qlowmark", "must not exceed rcu.qhimark");
   const auto* wl = root.get("workload");

@@ -68,6 +68,7 @@ std::uint32_t Heap::kmalloc_cache(std::uint64_t size) const {
 }
 
 Addr Heap::alloc_pages(std::uint32_t order) {
+  peak_pages_ = std::max<std::uint64_t>(peak_pages_, pages_used_ + (1ULL << order));
   auto& runs = free_runs_[order];
   if (!runs.empty()) {
     const Addr a = runs.back();

@@ -78,6 +78,7 @@ class Heap {
   std::uint64_t objects_live() const { return objects_live_; }
   std::uint64_t bytes_live() const { return bytes_live_; }
   std::uint64_t pages_used() const { return pages_used_; }
+  std::uint64_t peak_pages_used() const { return peak_pages_; }
 
  private:
   struct Slab {
@@ -114,7 +115,7 @@ class Heap {
   std::vector<std::uint32_t> free_slab_ids_;
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
-  std::uint64_t objects_live_ = 0, bytes_live_ = 0, pages_used_ = 0;
+  std::uint64_t objects_live_ = 0, bytes_live_ = 0, pages_used_ = 0, peak_pages_ = 0;
   BugSink bug_;
 };
 

@@ -79,7 +79,8 @@ void MixTask::reader(Cpu& cpu) {
 void MixTask::update(Cpu& cpu) {
   Kernel& k = cpu.kernel();
   ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].updates;
-  cpu.sync();
+  // No sync: a replacement published "early" in SimGrid time is only seen early by readers,
+  // which then hold the new, live object; the old one is queued on this CPU's own list.
   cpu.fetch(k.text.rcu_updater, MemClass::reader_code);
   for (std::int64_t i = 0; i < w_.update_batch && !k.stopped(); ++i) {
     retire_one(cpu);
