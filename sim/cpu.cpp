@@ -116,6 +116,9 @@ void Cpu::handle_ipi() {
     --from.acks_pending_;
     from.kick();
   }
+  // irq_exit() in idle re-evaluates NO_HZ: restart the tick, the next one may stop it again
+  // (a CALL_FUNCTION such as rcu_barrier_func() may just have queued a callback here).
+  if (ctx_ == TaskCtx::idle) restart_tick();
   if (!need_resched_pending_) return;
   need_resched_pending_ = false;
   need_resched_ = true;

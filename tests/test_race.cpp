@@ -143,3 +143,13 @@ TEST_CASE("race: scripts referring to unknown names are bad input") {
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("s.toml:4:13: script[0].actions[0].module: no [[module]] named \"nomod\"") != std::string::npos);
 }
+
+TEST_CASE("race: rcu_barrier on an idle NO_HZ machine wakes the tickless CPUs") {
+  const Run r = run_cli("run tests/scenarios/barrier_idle.toml", "barrier-idle");
+  REQUIRE(r.exit_code == 0);
+  const auto s = r.summary();
+  CHECK(s["metrics"]["rcu_barrier"]["count"] == 1);
+  CHECK(s["metrics"]["paths"]["barrier"]["reclaimed"] == 8);
+  // A few grace periods at HZ=1000, not the rest of the idle period.
+  CHECK(s["metrics"]["rcu_barrier"]["latency_ns"]["max"].get<std::int64_t>() < 8'000'000);
+}
