@@ -254,6 +254,8 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
   }
   if (ctx == TaskCtx::idle) restart_tick();
   ctx_ = prev;
+  // local_bh_enable() at the end of a bottom-halves-off section runs what became pending.
+  if (ctx == TaskCtx::busy && softirq_pending_ && !in_softirq_ && !k_.stopped()) do_softirq();
 }
 
 void Cpu::main_loop(Task& task) {

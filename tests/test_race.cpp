@@ -153,3 +153,15 @@ TEST_CASE("race: rcu_barrier on an idle NO_HZ machine wakes the tickless CPUs") 
   // A few grace periods at HZ=1000, not the rest of the idle period.
   CHECK(s["metrics"]["rcu_barrier"]["latency_ns"]["max"].get<std::int64_t>() < 8'000'000);
 }
+
+TEST_CASE("race: a CPU with bottom halves off stalls the grace period so the race cannot open") {
+  // Classic RCU reports quiescent states from the softirq: a CPU that runs none holds up every
+  // grace period, the fence cannot complete before CPU 0 is back, and CPU 0 then runs its
+  // donelist before the unload.
+  const Run r = run_cli("run scenarios/race/paul_a_to_e.toml --set 'script.0.actions.2.mode=\"bh_off\"'"
+                        " --set 'expect=\"ok\"'", "bh-off");
+  REQUIRE(r.exit_code == 0);
+  const auto s = r.summary();
+  CHECK(s["outcome"] == "ok");
+  CHECK(s["metrics"]["grace_periods"]["latency_ns"]["max"].get<std::int64_t>() > 30'000'000);
+}
