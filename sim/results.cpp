@@ -106,6 +106,14 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
                     {"ticks", x.ticks}, {"context_switches", x.context_switches}, {"ipis", x.ipis},
                     {"quiescent_states", x.quiescent_states}, {"readers", x.readers},
                     {"updates", x.updates}, {"actor_switches", x.actor_switches}});
+    if (k.cache) {  // this CPU's misses per level, and coherence misses
+      const CacheCounters& cc = k.cache->cache_counters(static_cast<int>(c));
+      nlohmann::json miss = nlohmann::json::object();
+      for (std::size_t l = 0; l < kCacheLevels; ++l)
+        miss[std::string(to_string(static_cast<CacheLevel>(l)))] = sum(cc.levels[l].misses);
+      miss["coherence"] = sum(cc.coherence_misses);
+      cpus.back()["cache_misses"] = miss;
+    }
   }
   m["cpus"] = cpus;
   m["actor_switches"] = switches;
