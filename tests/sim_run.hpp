@@ -40,6 +40,15 @@ inline std::string fresh_dir(const std::string& tag) {
   return base.string();
 }
 
+// Writes `text` to a scenario file `name` in a fresh directory and returns its path.
+inline std::string write_scenario(const std::string& tag, const std::string& name,
+                                  const std::string& text) {
+  const std::string dir = fresh_dir(tag);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/" + name) << text;
+  return dir + "/" + name;
+}
+
 // Runs `cmd` with sh in the source tree; returns stdout + stderr, and the exit code in *code.
 inline std::string shell(const std::string& cmd, int* code = nullptr) {
   const std::string full = std::string("cd ") + RCUSIM_SOURCE_DIR + " && " + cmd + " 2>&1";

@@ -135,10 +135,9 @@ TEST_CASE("race: explore counts outcomes and its shortest failing run reproduces
 }
 
 TEST_CASE("race: scripts referring to unknown names are bad input") {
-  const std::string dir = fresh_dir("badscript");
-  std::filesystem::create_directories(dir);
-  const std::string file = dir + "/s.toml";
-  std::ofstream(file) << "name = \"s\"\n[[script]]\ncpu = 0\nactions = [ { do = \"unload\", module = \"nomod\" } ]\n";
+  const std::string file = write_scenario(
+      "badscript", "s.toml",
+      "name = \"s\"\n[[script]]\ncpu = 0\nactions = [ { do = \"unload\", module = \"nomod\" } ]\n");
   const Run r = run_cli("run " + file);
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("s.toml:4:13: script[0].actions[0].module: no [[module]] named \"nomod\"") != std::string::npos);

@@ -162,10 +162,7 @@ TEST_CASE("sim: kfree_rcu offsets at the encoding limits on real objects") {
 }
 
 TEST_CASE("cli: a bad scenario exits 2 with file:line and writes nothing") {
-  const std::string dir = fresh_dir("bad");
-  std::filesystem::create_directories(dir);
-  const std::string file = dir + "/bad.toml";
-  std::ofstream(file) << "name = \"bad\"\n[rcu]\nblimit = -3\n";
+  const std::string file = write_scenario("bad", "bad.toml", "name = \"bad\"\n[rcu]\nblimit = -3\n");
   const Run r = run_cli("run " + file);
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("bad.toml:3:10: rcu.blimit: -3 is out of range") != std::string::npos);
