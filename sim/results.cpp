@@ -54,6 +54,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
 
   nlohmann::json m;
   m["grace_periods"] = {{"started", s.gp_started}, {"completed", s.gp_completed},
+                        {"state_at_end", k.rcu->gp_state()},
                         {"latency_ns", latency_json(s.gp_latency, f)}};
   nlohmann::json paths = nlohmann::json::object();
   std::uint64_t reclaimed = 0;

@@ -164,3 +164,23 @@ TEST_CASE("race: a CPU with bottom halves off stalls the grace period so the rac
   CHECK(s["outcome"] == "ok");
   CHECK(s["metrics"]["grace_periods"]["latency_ns"]["max"].get<std::int64_t>() > 30'000'000);
 }
+
+TEST_CASE("race: scripted read idle user load and wait actions") {
+  const Run r = run_cli("run tests/scenarios/script_actions.toml", "actions");
+  REQUIRE(r.exit_code == 0);
+  const auto s = r.summary();
+  CHECK(s["outcome"] == "ok");  // reloaded before its callback was queued: no oops
+  std::int64_t queued = -1, invoked = -1;
+  std::size_t loads = 0;
+  for (const auto& e : events(r)) {
+    if (e.at("event") == "rcu_callback") queued = std::stoll(e.at("time_ns"));
+    if (e.at("event") == "rcu_invoke_callback") invoked = std::stoll(e.at("time_ns"));
+    loads += e.at("event") == "module_load";
+  }
+  CHECK(loads == 1);
+  REQUIRE(queued > 0);
+  // CPU 1's 6 ms read-side section, begun at 1 ms, holds the grace period past 7 ms.
+  CHECK(queued < 2'000'000);
+  CHECK(invoked > 7'000'000);
+  CHECK(s["metrics"]["grace_periods"]["latency_ns"]["max"].get<std::int64_t>() > 5'000'000);
+}

@@ -31,6 +31,7 @@ TEST_CASE("sim: smoke reclaims through both paths and drains") {
     CHECK(paths[p]["queued"] == paths[p]["reclaimed"]);
   CHECK(s["metrics"]["waiting_for_reclaim"]["end_objects"] == 0);
   CHECK(s["metrics"]["grace_periods"]["completed"].get<int>() >= 3);
+  CHECK(s["metrics"]["grace_periods"]["state_at_end"] == "idle");  // drained: nothing pending
   // The trivial path fetches callback text and makes an indirect call; kfree_rcu does neither.
   CHECK(paths["trivial_kfree"]["cycles_per_object"].get<double>() >
         paths["kfree_rcu"]["cycles_per_object"].get<double>());
@@ -181,4 +182,55 @@ TEST_CASE("cli: an outcome other than the expected one exits 1") {
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("expected outcome \"oops\", got \"ok\"") != std::string::npos);
   CHECK(std::filesystem::exists(r.dir + "/summary.json"));  // the results are still written
+}
+
+TEST_CASE("sim: qhimark forces quiescent states and lifts blimit") {
+  // With qhimark at 50, call_rcu() on a busy CPU soon finds qlen above it: blimit becomes
+  // INT_MAX (batches longer than 10), force_quiescent_state() sends reschedule IPIs.
+  const Run r = run_cli(std::string(kSmoke) + " --set rcu.qhimark=50 --set rcu.qlowmark=10");
+  REQUIRE(r.exit_code == 0);
+  int forced = 0, long_batches = 0;
+  long first_gp = 0;
+  for (const auto& e : events(r)) {
+    forced += e.at("event") == "rcu_force_qs";
+    if (e.at("event") == "rcu_batch_end") long_batches += std::stoi(e.at("count")) > 10;
+    if (!first_gp && e.at("event") == "rcu_grace_period") first_gp = std::stol(e.at("gp"));
+  }
+  CHECK(forced > 0);
+  CHECK(long_batches > 0);
+  CHECK(first_gp == -299);  // rcu_ctrlblk counters start at -300
+  std::uint64_t ipis = 0;
+  const auto s = r.summary();
+  for (const auto& c : s["metrics"]["cpus"]) ipis += c["ipis"].get<std::uint64_t>();
+  CHECK(ipis > 0);
+  // With the default qhimark nothing is forced.
+  const Run d = run_cli(kSmoke);
+  for (const auto& e : events(d)) CHECK(e.at("event") != "rcu_force_qs");
+}
+
+TEST_CASE("cli: help and version exit 0") {
+  int code = -1;
+  CHECK(shell(std::string(RCUSIM_BINARY) + " --version", &code).find("rcusim 0.") != std::string::npos);
+  CHECK(code == 0);
+  const std::string help = shell(std::string(RCUSIM_BINARY) + " --help", &code);
+  CHECK(code == 0);
+  for (const char* cmd : {"run", "validate", "keys", "cachesim", "explore", "sweep", "merge"})
+    CHECK(help.find(cmd) != std::string::npos);
+  shell(std::string(RCUSIM_BINARY) + " frobnicate", &code);
+  CHECK(code == 2);
+}
+
+TEST_CASE("cli: progress on a terminal for runs over a second and never with --quiet") {
+  // script(1) gives the run a terminal; bench_64cpu on the cache model takes a few seconds.
+  const std::string run = std::string(RCUSIM_BINARY) +
+                          " run scenarios/bench_64cpu.toml --set duration=\\\"8ms\\\" --out " + fresh_dir("prog");
+  int code = -1;
+  const std::string loud = shell("script -qec '" + run + " >/dev/null' /dev/null", &code);
+  CHECK(code == 0);
+  CHECK(loud.find("simulated") != std::string::npos);
+  const std::string quiet = shell("script -qec '" + run + " --quiet' /dev/null", &code);
+  CHECK(code == 0);
+  CHECK(quiet.find("simulated") == std::string::npos);
+  // Not a terminal: no progress either.
+  CHECK(shell(run + " 2>&1 >/dev/null").find("simulated") == std::string::npos);
 }

@@ -59,6 +59,7 @@ class ClassicRcu : public RcuFlavor {
   void process_callbacks(Cpu& cpu) override;
   std::int64_t qlen(int cpu) const override { return data_[static_cast<std::size_t>(cpu)].qlen; }
   std::int64_t completed() const override { return rcp_.completed; }
+  std::string_view gp_state() const override { return to_string(rcp_.state()); }
   void for_each_queued(int cpu, const std::function<void(Addr)>& f) const override;
   const rcu_ctrlblk& ctrlblk() const { return rcp_; }
   const rcu_data& data(int cpu) const { return data_[static_cast<std::size_t>(cpu)]; }
