@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario.hpp"
+#include "sim/shell.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,15 +38,6 @@ struct Outcome {
   std::vector<std::int64_t> busy_ns;
 };
 
-std::string quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=,:") == std::string::npos)
-    return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string self_exe() { return fs::read_symlink("/proc/self/exe").string(); }
 
 // The arguments that make `rcusim run` reproduce one explored run.
 std::vector<std::string> run_args(const ExploreArgs& a, std::int64_t seed) {
@@ -60,7 +52,7 @@ std::vector<std::string> run_args(const ExploreArgs& a, std::int64_t seed) {
 
 std::string command(const std::vector<std::string>& args) {
   std::string c = "rcusim";
-  for (const auto& s : args) c += " " + quote(s);
+  for (const auto& s : args) c += " " + shell_quote(s);
   return c;
 }
 
@@ -73,9 +65,9 @@ int explore(const ExploreArgs& a) {
   for (std::int64_t i = 0; i < a.runs; ++i) {
     const std::int64_t seed = a.seed + i;
     const std::string rdir = fmt::format("{}/seed-{}", dir, seed);
-    std::string cmd = quote(self_exe());
-    for (const auto& s : run_args(a, seed)) cmd += " " + quote(s);
-    cmd += " --quiet --out " + quote(rdir) + " >/dev/null 2>&1";
+    std::string cmd = shell_quote(self_exe());
+    for (const auto& s : run_args(a, seed)) cmd += " " + shell_quote(s);
+    cmd += " --quiet --out " + shell_quote(rdir) + " >/dev/null 2>&1";
     const int st = std::system(cmd.c_str());
     const int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     if (code != 0 && code != 1) {
@@ -136,9 +128,9 @@ int explore(const ExploreArgs& a) {
   const auto args = run_args(a, bad->seed);
   std::cout << fmt::format("shortest failing run: seed {} ({} at {:.1f} us); reproduce with:\n  {}\n",
                            bad->seed, bad->outcome, static_cast<double>(bad->fail_ns) / 1e3, command(args));
-  std::string cmd = quote(self_exe());
-  for (const auto& s : args) cmd += " " + quote(s);
-  cmd += " --out " + quote(fmt::format("{}/seed-{}", dir, bad->seed));
+  std::string cmd = shell_quote(self_exe());
+  for (const auto& s : args) cmd += " " + shell_quote(s);
+  cmd += " --out " + shell_quote(fmt::format("{}/seed-{}", dir, bad->seed));
   std::cout << std::flush;
   const int st = std::system(cmd.c_str());  // prints that run's timeline and summary
   (void)st;

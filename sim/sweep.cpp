@@ -1,5 +1,7 @@
 #include "sim/sweep.hpp"
 
+#include "sim/shell.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -101,15 +103,6 @@ std::string json_cell(const json* j) {
   if (!j || j->is_null()) return "";
   if (j->is_string()) return csv_cell(j->get<std::string>());
   return csv_cell(j->dump());
-}
-
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                        "0123456789_./=:,+-@%") == std::string::npos)
-    return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 void write_atomically(const fs::path& p, const std::string& text) {
@@ -452,7 +445,7 @@ void sweep(const SweepOptions& o) {
   const fs::path dir =
       fs::absolute(o.out.empty() ? "results/" + first.name + "-sweep" : o.out).lexically_normal();
   const std::string scenario = fs::absolute(o.scenario).lexically_normal().string();
-  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  const std::string exe = self_exe();
   prepare_dir(dir);
 
   using ojson = nlohmann::ordered_json;
