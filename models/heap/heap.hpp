@@ -24,7 +24,6 @@ inline constexpr std::uint8_t kPoisonEnd = 0xa5;
 // decides what the kernel does, it only lets results say when an object was queued.
 struct ObjShadow {
   std::int64_t queued_at = -1;  // cycles; -1 when not waiting for a grace period
-  std::uint64_t bytes = 0;      // size of the object as accounted in "waiting for reclaim"
 };
 
 struct KmemCache {

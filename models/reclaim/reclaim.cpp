@@ -20,7 +20,6 @@ void note_queued(Cpu& cpu, Addr head, Path path) {
   if (!o || !o->live) return;
   ObjShadow& sh = k.heap.shadow(*o);
   sh.queued_at = cpu.now().v;
-  sh.bytes = o->size;
   k.stats.queued(o->size);
 }
 
@@ -34,9 +33,9 @@ void note_reclaimed(Cpu& cpu, Addr head, Path path) {
   PathStats& ps = k.stats.path[static_cast<std::size_t>(path)];
   ++ps.reclaimed;
   ps.latency.add(now - sh.queued_at);
-  k.stats.reclaimed(sh.bytes);
+  k.stats.reclaimed(o->size);
   if (k.cfg.output.latencies)
-    k.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, static_cast<std::uint32_t>(sh.bytes)});
+    k.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, o->size});
   sh.queued_at = -1;
 }
 
