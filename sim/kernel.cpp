@@ -1,5 +1,6 @@
 #include "sim/kernel.hpp"
 
+#include <simgrid/s4u/Engine.hpp>
 #include <stdexcept>
 
 #include "models/cache/hierarchy.hpp"
@@ -147,11 +148,12 @@ void Kernel::stop() {
   for (auto& c : cpus) c->kick();
 }
 
+// Called by a CPU whose own time is past work_end. Every other CPU is blocked in SimGrid with
+// no pending work, so its time is SimGrid's clock: all are past work_end when the clock is.
 void Kernel::note_idle_after_work() {
-  if (running_tasks > 0) return;
-  for (auto& c : cpus)
-    if (c->now() < work_end || rcu->qlen(c->id()) > 0) return;
-  stop();
+  if (running_tasks == 0 && rcu->qlen_total() == 0 &&
+      static_cast<std::int64_t>(simgrid::s4u::Engine::get_clock()) >= work_end.v)
+    stop();
 }
 
 std::string Kernel::outcome() const {

@@ -32,11 +32,22 @@ struct Run {
   }
 };
 
+// Every directory a test process makes is removed when it exits.
+struct TempDirs {
+  std::vector<std::filesystem::path> dirs;
+  ~TempDirs() {
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+
 inline std::string fresh_dir(const std::string& tag) {
+  static TempDirs made;
   static int n = 0;
   const auto base = std::filesystem::temp_directory_path() /
                     ("rcusim-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(n++));
   std::filesystem::remove_all(base);
+  made.dirs.push_back(base);
   return base.string();
 }
 

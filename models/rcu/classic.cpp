@@ -50,6 +50,7 @@ void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   if (!r.nxtlist.empty()) cpu.write(r.nxtlist.tail + kNextOff, 8, MemClass::rcu_head);
   append(r.nxtlist, rcu_list{head, head});  // *rdp->nxttail = head; rdp->nxttail = &head->next;
   ++r.qlen;
+  ++qlen_total_;
   const auto off = decode_kfree_offset(k_.encoding, func);
   k_.trace.add({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
                 off ? *off : func, r.qlen});
@@ -218,6 +219,7 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
   }
   r.donelist.head = list;
   r.qlen -= count;
+  qlen_total_ -= count;
   if (r.blimit == INT_MAX && r.qlen <= k_.cfg.rcu.qlowmark) r.blimit = k_.cfg.rcu.blimit;
   k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_batch_end, 0, 0, 0, r.qlen, count});
   if (r.donelist.empty()) r.donelist.tail = 0;

@@ -58,6 +58,7 @@ class ClassicRcu : public RcuFlavor {
   void check_callbacks(Cpu& cpu, bool user) override;
   void process_callbacks(Cpu& cpu) override;
   std::int64_t qlen(int cpu) const override { return data_[static_cast<std::size_t>(cpu)].qlen; }
+  std::int64_t qlen_total() const override { return qlen_total_; }
   std::int64_t completed() const override { return rcp_.completed; }
   std::string_view gp_state() const override { return to_string(rcp_.state()); }
   void for_each_queued(int cpu, const std::function<void(Addr)>& f) const override;
@@ -80,6 +81,7 @@ class ClassicRcu : public RcuFlavor {
   void do_batch(Cpu& cpu, rcu_data& r);
   void note_donelist(Cpu& cpu, const rcu_data& r);
   std::vector<rcu_data> data_;
+  std::int64_t qlen_total_ = 0;
 };
 
 }  // namespace rcusim

@@ -26,6 +26,7 @@ class RcuFlavor {
   virtual void check_callbacks(Cpu& cpu, bool user) = 0;  // rcu_check_callbacks() from the tick
   virtual void process_callbacks(Cpu& cpu) = 0;     // the RCU_SOFTIRQ handler
   virtual std::int64_t qlen(int cpu) const = 0;     // callbacks queued on a CPU, not yet invoked
+  virtual std::int64_t qlen_total() const = 0;      // the same over all CPUs
   virtual std::int64_t completed() const = 0;       // last completed grace period (batch) number
   virtual std::string_view gp_state() const = 0;    // the grace-period machine's state, by name
   // Every rcu_head still queued on `cpu`, in list order (for the end-of-run audit).
