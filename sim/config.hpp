@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/cache/config.hpp"
+#include "models/memory/flat.hpp"
 #include "sim/dist.hpp"
 #include "sim/units.hpp"
 
@@ -136,8 +137,9 @@ struct CacheKeys {
 
 struct MemoryConfig {
   std::string model = "flat";
-  std::int64_t ifetch = 4, read = 4, write = 4;  // cycles: an L1 hit (DOMAIN.md, Skylake)
-  std::int64_t indirect_call = 16;               // branch mispredict (DOMAIN.md, Skylake)
+  // Defaults from models/memory/flat.hpp, where they are written (and cited) once.
+  std::int64_t ifetch = FlatConfig{}.ifetch.v, read = FlatConfig{}.read.v, write = FlatConfig{}.write.v;
+  std::int64_t indirect_call = FlatConfig{}.indirect_call.v;
   template <class V> void visit(V& v) {
     v("model", model, Spec{.choices = {"flat", "cache"},
                            .doc = "memory-cost model: flat latencies, or the [cache] hierarchy"});

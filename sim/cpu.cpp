@@ -28,6 +28,8 @@ Cpu::Cpu(Kernel& k, int id)
   wake_ = sg4::Semaphore::create(0);
 }
 
+CpuStats& Cpu::stats() { return k_.stats.cpu[static_cast<std::size_t>(id_)]; }
+
 Cycles Cpu::now() const {
   return Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())} + pending_;
 }
@@ -36,7 +38,7 @@ void Cpu::sync() {
   if (pending_.v == 0) return;
   const Cycles t = now();
   pending_ = Cycles{0};
-  ++k_.stats.cpu[static_cast<std::size_t>(id_)].actor_switches;
+  ++stats().actor_switches;
   sg4::this_actor::sleep_until(static_cast<double>(t.v));
 }
 
@@ -53,7 +55,7 @@ void Cpu::fail(const std::string& kind, const std::string& message) {
   const Cycles t = now();
   k_.stats.failures.push_back({t.v, id_, kind, message});
   const Ev ev = kind == "oops" ? Ev::oops : kind == "bug" ? Ev::bug : Ev::use_after_free;
-  k_.trace.add({t.v, id_, ev, 0, 0, 0, -1, -1, k_.trace.enabled() ? k_.trace.intern(message) : 0});
+  k_.trace.add({t.v, id_, ev, 0, 0, 0, -1, -1, k_.trace.intern(message)});
   if (kind == "oops" && k_.cfg.on_oops == "stop") k_.stop();
 }
 
@@ -79,7 +81,7 @@ void Cpu::spin_unlock(SimLock& l) {
 void Cpu::wait_until(Cycles t) {
   const Cycles start = now();
   pending_ = Cycles{0};
-  ++k_.stats.cpu[static_cast<std::size_t>(id_)].actor_switches;
+  ++stats().actor_switches;
   if (ipi_pending_ || t <= start) {
     if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
       sg4::this_actor::sleep_until(static_cast<double>(start.v));
@@ -104,7 +106,7 @@ void Cpu::restart_tick() {
 
 void Cpu::handle_ipi() {
   ipi_pending_ = false;
-  ++k_.stats.cpu[static_cast<std::size_t>(id_)].ipis;
+  ++stats().ipis;
   charge(k_.cfg.costs.ipi);
   // smp_call_function_interrupt(): run the queued functions, then ack their senders.
   while (!ipi_calls_.empty()) {
@@ -148,7 +150,7 @@ void Cpu::on_each_cpu(IpiFunc f) {
 }
 
 void Cpu::tick() {
-  auto& st = k_.stats.cpu[static_cast<std::size_t>(id_)];
+  auto& st = stats();
   ++st.ticks;
   next_tick_ += period_;
   fetch(k_.text.timer_interrupt);
@@ -172,7 +174,7 @@ void Cpu::tick() {
 }
 
 void Cpu::do_softirq() {
-  auto& st = k_.stats.cpu[static_cast<std::size_t>(id_)];
+  auto& st = stats();
   const Cycles t0 = now();
   ++st.softirq_runs;
   in_softirq_ = true;
@@ -195,13 +197,13 @@ void Cpu::do_softirq() {
   if (softirq_pending_ && !ksoftirqd_runnable_) {  // wakeup_softirqd()
     ksoftirqd_runnable_ = true;
     k_.trace.add({now().v, id_, Ev::ksoftirqd, 0, 0, 0, k_.rcu->qlen(id_), -1,
-                  k_.trace.enabled() ? k_.trace.intern("wakeup") : 0});
+                  k_.trace.intern("wakeup")});
   }
 }
 
 void Cpu::run_ksoftirqd() {
   ksoftirqd_runnable_ = false;
-  ++k_.stats.cpu[static_cast<std::size_t>(id_)].ksoftirqd_runs;
+  ++stats().ksoftirqd_runs;
   const TaskCtx prev = ctx_;
   ctx_ = TaskCtx::kernel;
   while (softirq_pending_ && !k_.stopped() && now() < k_.drain_end) do_softirq();
@@ -210,7 +212,7 @@ void Cpu::run_ksoftirqd() {
 }
 
 void Cpu::schedule() {
-  ++k_.stats.cpu[static_cast<std::size_t>(id_)].context_switches;
+  ++stats().context_switches;
   need_resched_ = false;
   fetch(k_.text.schedule);
   charge(k_.cfg.costs.context_switch);

@@ -19,6 +19,7 @@
 
 #include "models/memory/cost.hpp"
 #include "sim/rng.hpp"
+#include "sim/stats.hpp"
 #include "sim/units.hpp"
 
 namespace rcusim {
@@ -52,6 +53,7 @@ class Cpu {
   int id() const { return id_; }
   Kernel& kernel() { return k_; }
   Rng& rng() { return rng_; }
+  CpuStats& stats();
 
   // --- time ---
   Cycles now() const;

@@ -53,8 +53,7 @@ void sampler(Kernel& k, bool progress) {
       std::fprintf(stderr, "\r  simulated %.3f / %.3f ms, %llu objects reclaimed   ",
                    static_cast<double>(k.freq.to_ns(t)) / 1e6,
                    static_cast<double>(k.freq.to_ns(k.work_end)) / 1e6,
-                   static_cast<unsigned long long>(k.stats.path[0].reclaimed + k.stats.path[1].reclaimed +
-                                                   k.stats.path[2].reclaimed + k.stats.path[3].reclaimed));
+                   static_cast<unsigned long long>(k.stats.reclaimed_total()));
     }
     if (printed && k.stopped()) std::fprintf(stderr, "\n");
   }

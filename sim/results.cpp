@@ -57,11 +57,9 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
                         {"state_at_end", k.rcu->gp_state()},
                         {"latency_ns", latency_json(s.gp_latency, f)}};
   nlohmann::json paths = nlohmann::json::object();
-  std::uint64_t reclaimed = 0;
   for (std::size_t i = 0; i < kPaths; ++i) {
     const PathStats& p = s.path[i];
     if (p.queued == 0 && p.reclaimed == 0) continue;
-    reclaimed += p.reclaimed;
     const double n = p.reclaimed ? static_cast<double>(p.reclaimed) : 1.0;
     nlohmann::json by_class = nlohmann::json::object();
     for (std::size_t c = 0; c < kMemClasses; ++c)
@@ -94,7 +92,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     paths[std::string(to_string(static_cast<Path>(i)))].update(cache_part);
   }
   m["paths"] = paths;
-  m["reclaimed_objects"] = reclaimed;
+  m["reclaimed_objects"] = s.reclaimed_total();
   m["waiting_for_reclaim"] = {{"peak_objects", s.peak_objects}, {"peak_bytes", s.peak_bytes},
                               {"end_objects", s.waiting_objects}, {"end_bytes", s.waiting_bytes}};
   nlohmann::json cpus = nlohmann::json::array();

@@ -90,6 +90,11 @@ struct Stats {
     if (waiting_objects > peak_objects) peak_objects = waiting_objects;
     if (waiting_bytes > peak_bytes) peak_bytes = waiting_bytes;
   }
+  std::uint64_t reclaimed_total() const {
+    std::uint64_t n = 0;
+    for (const auto& p : path) n += p.reclaimed;
+    return n;
+  }
   void reclaimed(std::uint64_t bytes) {
     --waiting_objects;
     waiting_bytes -= bytes;

@@ -19,6 +19,7 @@ std::string_view to_string(Ev e) {
 Trace::Trace(int cpus, bool enabled) : enabled_(enabled), per_cpu_(static_cast<std::size_t>(cpus)) {}
 
 std::uint32_t Trace::intern(const std::string& s) {
+  if (!enabled_) return 0;
   auto [it, fresh] = text_ids_.try_emplace(s, static_cast<std::uint32_t>(texts_.size()));
   if (fresh) texts_.push_back(s);
   return it->second;

@@ -55,7 +55,9 @@ class Trace {
   void add(const TraceEvent& e) {
     if (enabled_) per_cpu_[static_cast<std::size_t>(e.cpu)].push_back(e);
   }
-  std::uint32_t intern(const std::string& s);  // a detail-string index, deduplicated
+  // A detail-string index, deduplicated; 0 (no detail) when tracing is off, so callers need
+  // not check.
+  std::uint32_t intern(const std::string& s);
   // Writes events.csv merged in (time, cpu, seq) order; times converted by ns_of.
   void write_csv(std::ostream& os, const Frequency& f) const;
   std::vector<TraceEvent> merged() const;

@@ -32,7 +32,7 @@ void rcu_barrier(Cpu& cpu) {
   const Cycles start = cpu.now();
   ++b.calls;
   k.trace.add({start.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, -1,
-               k.trace.enabled() ? k.trace.intern("start") : 0});
+               k.trace.intern("start")});
   k.note(cpu.id(), start, "rcu_barrier() begins: on_each_cpu(rcu_barrier_func)");
   b.done = false;
   b.cpu_count = 0;
@@ -45,7 +45,7 @@ void rcu_barrier(Cpu& cpu) {
   const Cycles end = cpu.now();
   b.latency.add((end - start).v);
   k.trace.add({end.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, k.freq.to_ns(end - start),
-               k.trace.enabled() ? k.trace.intern("done") : 0});
+               k.trace.intern("done")});
   k.note(cpu.id(), end, fmt::format("rcu_barrier() returns after {:.1f} us",
                                     static_cast<double>(k.freq.to_ns(end - start)) / 1e3));
   b.waiter = -1;

@@ -51,9 +51,11 @@ void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   append(r.nxtlist, rcu_list{head, head});  // *rdp->nxttail = head; rdp->nxttail = &head->next;
   ++r.qlen;
   ++qlen_total_;
-  const auto off = decode_kfree_offset(k_.encoding, func);
-  k_.trace.add({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
-                off ? *off : func, r.qlen});
+  if (k_.trace.enabled()) {  // the kernel's tracepoint tells the two kinds apart the same way
+    const auto off = decode_kfree_offset(k_.encoding, func);
+    k_.trace.add({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
+                  off ? *off : func, r.qlen});
+  }
   if (r.qlen > k_.cfg.rcu.qhimark) {
     r.blimit = INT_MAX;
     force_quiescent_state(cpu, r);
@@ -92,7 +94,7 @@ void ClassicRcu::start_batch(Cpu& cpu) {
     rcp_.gp_start = cpu.now();
     ++k_.stats.gp_started;
     k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1,
-                  k_.trace.enabled() ? k_.trace.intern("start") : 0});
+                  k_.trace.intern("start")});
     if (rcp_.cpumask_weight == 0) cpu_quiet(cpu);  // every CPU is in nohz: nothing to wait for
   }
 }
@@ -112,7 +114,7 @@ void ClassicRcu::cpu_quiet(Cpu& cpu) {
     ++k_.stats.gp_completed;
     k_.stats.gp_latency.add((cpu.now() - rcp_.gp_start).v);
     k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.completed, 0, 0, -1, -1,
-                  k_.trace.enabled() ? k_.trace.intern("end") : 0});
+                  k_.trace.intern("end")});
     if (!k_.cfg.script.empty()) {
       k_.note(cpu.id(), cpu.now(), fmt::format("grace period {} ends", rcp_.completed));
       k_.fire("gp_end", cpu.now());
@@ -132,9 +134,9 @@ void ClassicRcu::check_quiescent_state(Cpu& cpu, rcu_data& r) {
   r.qs_pending = 0;
   cpu.spin_lock(rcp_.lock);
   if (r.quiescbatch == rcp_.cur) {
-    ++k_.stats.cpu[static_cast<std::size_t>(cpu.id())].quiescent_states;
+    ++cpu.stats().quiescent_states;
     k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1,
-                  k_.trace.enabled() ? k_.trace.intern("cpuqs") : 0});
+                  k_.trace.intern("cpuqs")});
     cpu_quiet(cpu);
   }
   cpu.charge(k_.cfg.costs.lock_hold);

@@ -39,16 +39,6 @@ void note_reclaimed(Cpu& cpu, Addr head, Path path) {
   sh.queued_at = -1;
 }
 
-Path path_of(FnKind kind) {
-  switch (kind) {
-    case FnKind::trivial_kfree: return Path::trivial_kfree;
-    case FnKind::trivial_cache_free: return Path::trivial_cache_free;
-    case FnKind::nontrivial: return Path::nontrivial;
-    case FnKind::barrier_callback: return Path::barrier;
-    case FnKind::core: break;
-  }
-  return Path::failed;
-}
 
 void oops(Cpu& cpu, Addr func, Addr head) {
   Kernel& k = cpu.kernel();
@@ -65,6 +55,17 @@ void oops(Cpu& cpu, Addr func, Addr head) {
 }
 
 }  // namespace
+
+Path path_of(FnKind kind) {
+  switch (kind) {
+    case FnKind::trivial_kfree: return Path::trivial_kfree;
+    case FnKind::trivial_cache_free: return Path::trivial_cache_free;
+    case FnKind::nontrivial: return Path::nontrivial;
+    case FnKind::barrier_callback: return Path::barrier;
+    case FnKind::core: break;
+  }
+  return Path::failed;
+}
 
 void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
   Kernel& k = cpu.kernel();

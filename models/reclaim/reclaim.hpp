@@ -14,6 +14,10 @@ namespace rcusim {
 
 class Cpu;
 
+enum class FnKind : std::uint8_t;
+// The reclaim path a callback of this kind takes (Path::failed for non-callbacks).
+Path path_of(FnKind kind);
+
 // `path` is what the caller meant (for the queued count); the invoke side finds out for itself.
 void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path);
 // Returns false when kfree_rcu() BUGs (offset too large for the encoding): nothing is queued.

@@ -39,7 +39,7 @@ bool MixTask::step(Cpu& cpu) {
 void MixTask::reader(Cpu& cpu) {
   Kernel& k = cpu.kernel();
   ObjectWorld& world = k.world;
-  ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].readers;
+  ++cpu.stats().readers;
   cpu.sync();  // the section starts at a point SimGrid has ordered against other CPUs
   const Cycles start = cpu.now();
   const WorkloadMemory& wm = k.workload_mem[index_];
@@ -78,7 +78,7 @@ void MixTask::reader(Cpu& cpu) {
 
 void MixTask::update(Cpu& cpu) {
   Kernel& k = cpu.kernel();
-  ++k.stats.cpu[static_cast<std::size_t>(cpu.id())].updates;
+  ++cpu.stats().updates;
   // No sync: a replacement published "early" in SimGrid time is only seen early by readers,
   // which then hold the new, live object; the old one is queued on this CPU's own list.
   cpu.fetch(k.text.rcu_updater, MemClass::reader_code);

@@ -98,9 +98,7 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
     const bool last = i + 1 == a.count;
     if (last && !a.label.empty()) k.labels[head] = a.label;
     if (via_kfree_rcu) kfree_rcu(cpu, obj, head);
-    else call_rcu(cpu, head, fn, f->kind == FnKind::trivial_kfree        ? Path::trivial_kfree
-                                 : f->kind == FnKind::trivial_cache_free ? Path::trivial_cache_free
-                                                                         : Path::nontrivial);
+    else call_rcu(cpu, head, fn, path_of(f->kind));
     if (last && !a.label.empty()) {
       k.note(cpu.id(), cpu.now(),
              fmt::format("queued {}: {}, qlen {}", a.label,
@@ -129,7 +127,7 @@ void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
   k.syms.unload(m);
   ms.unloaded = cpu.now().v;
   k.trace.add({cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1,
-               k.trace.enabled() ? k.trace.intern(a.module) : 0});
+               k.trace.intern(a.module)});
   k.note(cpu.id(), cpu.now(), fmt::format("unload {}: text at {:x} unmapped", a.module,
                                           k.syms.module(m).base));
   k.fire("unload:" + a.module, cpu.now());
@@ -149,7 +147,7 @@ void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
     const int m = *k.syms.find_module(a.module);
     k.syms.load(m);
     k.trace.add({cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1,
-                 k.trace.enabled() ? k.trace.intern(a.module) : 0});
+                 k.trace.intern(a.module)});
     k.note(cpu.id(), cpu.now(), "load " + a.module);
     return;
   }
@@ -160,7 +158,7 @@ void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
     k.busy_lengths_ns.push_back(k.freq.to_ns(len));
     const auto tr = [&](const char* what) {
       k.trace.add({cpu.now().v, cpu.id(), Ev::busy, 0, 0, 0, -1, -1,
-                   k.trace.enabled() ? k.trace.intern(what) : 0});
+                   k.trace.intern(what)});
     };
     tr("start");
     k.note(cpu.id(), cpu.now(), fmt::format("busy ({}) for {}", a.mode, us(k, len)));
