@@ -82,13 +82,9 @@ void Cpu::wait_until(Cycles t) {
   const Cycles start = now();
   pending_ = Cycles{0};
   ++stats().actor_switches;
-  if (ipi_pending_ || t <= start) {
-    if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
-      sg4::this_actor::sleep_until(static_cast<double>(start.v));
-    return;
-  }
   if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
     sg4::this_actor::sleep_until(static_cast<double>(start.v));
+  if (ipi_pending_ || t <= start) return;
   const double timeout = static_cast<double>(t.v) - sg4::Engine::get_clock();
   if (timeout > 0 && !wake_->acquire_timeout(timeout)) {
     // Woken by an IPI: drain extra wake-ups, the flags say what happened.
@@ -125,12 +121,7 @@ void Cpu::handle_ipi() {
   need_resched_pending_ = false;
   need_resched_ = true;
   // Idle, or returning to user mode: the reschedule happens at once.
-  if (ctx_ == TaskCtx::idle) {
-    restart_tick();
-    schedule();
-  } else if (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) {
-    schedule();
-  }
+  if (ctx_ == TaskCtx::idle || ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) schedule();
 }
 
 void Cpu::on_each_cpu(IpiFunc f) {
@@ -280,4 +271,5 @@ void Cpu::main_loop(Task& task) {
   }
   sync();
 }
+
 }  // namespace rcusim
