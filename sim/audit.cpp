@@ -1,3 +1,4 @@
+#include "models/rcu/rcu_head.hpp"
 #include "sim/audit.hpp"
 
 #include <fmt/format.h>
@@ -12,7 +13,7 @@ void audit_pending_callbacks(Kernel& k, Cycles end) {
     std::uint64_t doomed = 0;
     Addr first_func = 0;
     k.rcu->for_each_queued(c, [&](Addr head) {
-      const std::uint64_t word = k.heap.read_u64(head + 8);
+      const std::uint64_t word = k.heap.read_u64(head + kRcuHeadFunc);
       if (decode_kfree_offset(k.encoding, word)) return;
       const auto id = k.syms.resolve_any(word);
       if (id && k.syms.resolve(word)) return;  // mapped text: fine

@@ -61,7 +61,7 @@ void load_modules(Kernel& k) {
       f.name = c.name;
       f.size = static_cast<std::uint32_t>(c.size.bytes);
       const auto ssize = static_cast<std::uint32_t>(c.struct_size.bytes);
-      f.head_offset = (ssize - kRcuHeadSize) & ~7u;
+      f.head_offset = rcu_head_at_end(ssize);
       f.kind = c.kind == "trivial_kfree"        ? FnKind::trivial_kfree
                : c.kind == "trivial_cache_free" ? FnKind::trivial_cache_free
                                                 : FnKind::nontrivial;

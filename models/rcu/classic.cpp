@@ -1,3 +1,4 @@
+#include "models/rcu/rcu_head.hpp"
 #include "models/rcu/classic.hpp"
 
 #include <array>
@@ -20,7 +21,7 @@ std::unique_ptr<RcuFlavor> make_flavor(std::string_view name, Kernel& k) {
 
 namespace {
 inline bool rcu_batch_before(long a, long b) { return (a - b) < 0; }
-constexpr Addr kNextOff = 0, kFuncOff = 8;  // struct rcu_head { next; func; }
+constexpr Addr kNextOff = kRcuHeadNext, kFuncOff = kRcuHeadFunc;
 }  // namespace
 
 ClassicRcu::ClassicRcu(Kernel& k) : k_(k), data_(static_cast<std::size_t>(k.cfg.machine.cpus)) {

@@ -1,3 +1,4 @@
+#include "models/rcu/rcu_head.hpp"
 #include "models/reclaim/reclaim.hpp"
 
 #include <fmt/format.h>
@@ -9,7 +10,7 @@
 namespace rcusim {
 namespace {
 
-constexpr Addr kFuncOff = 8;
+constexpr Addr kFuncOff = kRcuHeadFunc;
 
 // Marks the object holding `head` as waiting for a grace period (for latency and the
 // memory-waiting figures).
@@ -38,7 +39,6 @@ void note_reclaimed(Cpu& cpu, Addr head, Path path) {
     k.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, o->size});
   sh.queued_at = -1;
 }
-
 
 void oops(Cpu& cpu, Addr func, Addr head) {
   Kernel& k = cpu.kernel();

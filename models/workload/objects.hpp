@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/rcu/rcu_head.hpp"
 #include "sim/units.hpp"
 
 namespace rcusim {
@@ -22,7 +23,6 @@ struct ObjectType {
 };
 
 inline constexpr Addr kGenerationOffset = 8;
-inline constexpr std::uint32_t kRcuHeadSize = 16;
 
 struct ObjectWorld {
   std::vector<ObjectType> types;

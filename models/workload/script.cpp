@@ -81,7 +81,7 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
   const std::uint32_t fn = via_kfree_rcu ? 0 : k.syms.id_of(a.callback);
   const Function* f = via_kfree_rcu ? nullptr : &k.syms.fn(fn);
   const auto size = via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
-  const std::uint32_t head_off = via_kfree_rcu ? (size - kRcuHeadSize) & ~7u : f->head_offset;
+  const std::uint32_t head_off = via_kfree_rcu ? rcu_head_at_end(size) : f->head_offset;
   for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
     const Addr obj = f && f->kind == FnKind::trivial_cache_free ? kmem_cache_alloc(cpu, f->cache)
                                                                  : kmalloc(cpu, size);

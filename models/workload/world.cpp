@@ -11,7 +11,7 @@ namespace rcusim {
 namespace {
 
 std::uint32_t head_offset_for(const std::string& spec, std::uint32_t size, Rng& rng) {
-  if (spec == "end") return (size - kRcuHeadSize) & ~7u;
+  if (spec == "end") return rcu_head_at_end(size);
   if (spec == "start") return 16;
   if (spec == "random") return 16 + 8 * static_cast<std::uint32_t>(rng.below((size - 32) / 8 + 1));
   std::string why;
