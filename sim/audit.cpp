@@ -1,9 +1,9 @@
-#include "models/rcu/rcu_head.hpp"
 #include "sim/audit.hpp"
 
 #include <fmt/format.h>
 
 #include "models/reclaim/encoding.hpp"
+#include "models/rcu/rcu_head.hpp"
 #include "sim/kernel.hpp"
 
 namespace rcusim {

@@ -1,4 +1,3 @@
-#include "models/rcu/rcu_head.hpp"
 #include "models/rcu/classic.hpp"
 
 #include <array>
@@ -6,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/reclaim/reclaim.hpp"
+#include "models/rcu/rcu_head.hpp"
 #include "sim/kernel.hpp"
 
 namespace rcusim {

@@ -1,10 +1,10 @@
-#include "models/rcu/rcu_head.hpp"
 #include "models/reclaim/reclaim.hpp"
 
 #include <fmt/format.h>
 
 #include "models/heap/kalloc.hpp"
 #include "models/rcu/barrier.hpp"
+#include "models/rcu/rcu_head.hpp"
 #include "sim/kernel.hpp"
 
 namespace rcusim {
