@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prints one digest per scenario run (every result file), so a change meant to be invisible, such as
+# a speed-up, can be checked to leave every byte as it was: run before and after, then diff.
+#   tools/output_digest.sh [build-dir] > before.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build}/rcusim
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+run() {  # name, then rcusim run arguments
+  local name=$1; shift
+  "$bin" run --quiet --out "$out/$name" "$@" >/dev/null || true
+  printf '%s %s\n' "$(cd "$out/$name" && cat $(ls | sort) | sha256sum | cut -c1-16)" "$name"
+}
+for f in scenarios/*.toml scenarios/race/*.toml tests/scenarios/*.toml; do
+  n=$(basename "$f" .toml)
+  case $n in
+    bench_64cpu) run "$n" "$f" --set duration=3ms --set output.events=true --set output.latencies=true ;;
+    scale) run "$n" "$f" --set machine.cpus=256 ;;
+    *) run "$n" "$f" ;;
+  esac
+done
+run bench_64cpu_flat scenarios/bench_64cpu.toml --set duration=3ms --set memory.model=flat
+run smoke_cache scenarios/smoke.toml --set memory.model=cache --set machine.cpus=70
