@@ -160,6 +160,22 @@ TEST_CASE("cache: an evicted copy is not a coherence miss, and the owner still s
   CHECK(h.cache_counters(0).transfers[kC] == 1);
 }
 
+TEST_CASE("cache: a line its writer evicted and read back is clean: no transfer to a reader") {
+  CacheHierarchy h(2, small_config());
+  const CacheConfig& cfg = h.config();
+  const Addr x = 0x200000;
+  h.access(0, x, 8, kW, kCls);  // CPU 0 holds x modified
+  // Lines 1 KiB apart share x's L1D set (2 ways) and L2 set (4 ways), but not its LLC set: these
+  // four push x out of CPU 0's private levels, so it was written back, and the LLC keeps it.
+  for (Addr k : {1, 2, 3, 5}) h.access(0, x + k * 1024, 8, kR, kCls);
+  CHECK_FALSE(h.holds(0, CacheLevel::l1d, x));
+  CHECK_FALSE(h.holds(0, CacheLevel::l2, x));
+  CHECK(h.holds(0, CacheLevel::llc, x));
+  CHECK(h.access(0, x, 8, kR, kCls) == cfg.llc.hit_latency);  // read back, clean
+  CHECK(h.access(1, x, 8, kR, kCls) == cfg.llc.hit_latency);  // not cfg.coherence_transfer
+  CHECK(h.cache_counters(1).transfers[kC] == 0);
+}
+
 TEST_CASE("cache: a clean copy in another CPU beats DRAM once the LLC has lost the line") {
   CacheHierarchy h(2, small_config());
   const CacheConfig& cfg = h.config();

@@ -5,13 +5,14 @@ namespace rcusim {
 Directory::Fill Directory::fill(int cpu, std::uint64_t line, bool ask_elsewhere) {
   std::uint64_t& w = entry(line);
   Fill f;
-  if (Holders::modified(w) && holders_.owner(w) != cpu) {
-    const int owner = holders_.owner(w);
-    if (copies_.holds(owner, line)) {
+  if (Holders::modified(w)) {
+    // The owner supplies the line if it still has it. If it is gone from the owner's caches, it
+    // was written back; that includes `cpu` itself refilling a line it wrote and then evicted.
+    if (const int owner = holders_.owner(w); owner != cpu && copies_.holds(owner, line)) {
       copies_.downgrade(owner, line);  // supplies the data and keeps a shared copy
       f.from_owner = true;
     }
-    w = Holders::clean(w);  // else it was evicted: written back (writebacks cost nothing here)
+    w = Holders::clean(w);  // writebacks cost nothing here
   }
   if (ask_elsewhere && !f.from_owner)
     f.held_elsewhere = holders_.any(w, [&](int h) { return h != cpu && copies_.holds(h, line); });
