@@ -4,15 +4,14 @@
 // writes to lines the writer does not already own, never on a hit.
 //
 // Holder sets are lazy: an eviction does not update them, so they may name CPUs that have since
-// dropped the line. Every decision probes the named CPUs' caches first (PrivateCopies::holds),
-// and when the table fills, entries nobody holds any more are dropped. Each stale member costs at
-// most a probe or two before it is cleared, so the work follows the misses that created it, and
-// an eviction costs nothing.
+// dropped the line. Every decision probes the named CPUs' caches first (PrivateCopies::holds), so
+// a stale member changes no outcome: it costs a probe, and is cleared by the next write to the
+// line or when an exact set fills up. An eviction costs nothing.
 #pragma once
 #include <cstdint>
 
 #include "models/cache/holders.hpp"
-#include "models/cache/line_map.hpp"
+#include "models/cache/line_table.hpp"
 
 namespace rcusim {
 
@@ -41,15 +40,13 @@ class Directory {
   // `cpu` writes `line` (read for ownership): every other copy is invalidated.
   void write(int cpu, std::uint64_t line);
 
-  std::size_t tracked_lines() const { return lines_.size(); }
+  // Host memory the holder words take.
+  std::size_t bytes() const { return lines_.bytes(); }
 
  private:
-  std::uint64_t& entry(std::uint64_t line);
-  bool prune(std::uint64_t line, std::uint64_t& w);  // drops stale holders; false if none left
-
   Holders holders_;
   PrivateCopies& copies_;
-  LineMap<std::uint64_t> lines_;  // line -> Holders word
+  LineTable lines_;  // line -> Holders word
 };
 
 }  // namespace rcusim

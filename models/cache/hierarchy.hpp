@@ -44,8 +44,8 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   int cpus() const { return cpus_; }
   // Whether `level` of `cpu` (the LLC ignores `cpu`) holds the line containing `addr`.
   bool holds(int cpu, CacheLevel level, Addr addr) const;
-  // Lines the coherence directory tracks (zero with one CPU).
-  std::size_t directory_lines() const { return dir_.tracked_lines(); }
+  // Host memory the coherence directory takes (zero with one CPU).
+  std::size_t directory_bytes() const { return dir_.bytes(); }
   // CPUs whose private caches exist: those that have accessed memory or made an indirect call.
   std::size_t cpus_with_caches() const;
 
