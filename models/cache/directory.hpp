@@ -40,13 +40,13 @@ class Directory {
   // `cpu` writes `line` (read for ownership): every other copy is invalidated.
   void write(int cpu, std::uint64_t line);
 
-  // Host memory the holder words take.
+  // Host memory the lines' states take.
   std::size_t bytes() const { return lines_.bytes(); }
 
  private:
   Holders holders_;
   PrivateCopies& copies_;
-  LineTable lines_;  // line -> Holders word
+  LineTable lines_;
 };
 
 }  // namespace rcusim

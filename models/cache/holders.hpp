@@ -1,8 +1,8 @@
-// The CPUs that may hold a line in their private levels, and whether one of them holds it
-// modified, packed into one 64-bit word so that a directory slot stays small. Up to 62 CPUs: one
-// bit per CPU. More CPUs: up to three exact CPU ids, then a coarse vector of 62 CPU groups
-// (cpu % 62), as in the SGI Origin directory. The set may over-approximate (a CPU is not removed
-// when it evicts the line), so callers probe the CPUs' caches before acting on a member.
+// The CPUs that may hold a line in their private levels, packed into one 64-bit word so that the
+// directory stays small. Up to 64 CPUs: one bit per CPU. More CPUs: up to three exact CPU ids,
+// then a coarse vector of 63 CPU groups (cpu % 63), as in the SGI Origin directory. The set may
+// over-approximate (a CPU is not removed when it evicts the line), so callers probe the CPUs'
+// caches before acting on a member.
 #pragma once
 #include <cstdint>
 
@@ -10,18 +10,11 @@ namespace rcusim {
 
 class Holders {
  public:
-  explicit Holders(int cpus) : cpus_(cpus), wide_(cpus > kGroups) {}
+  explicit Holders(int cpus) : cpus_(cpus), wide_(cpus > kBits) {}
 
-  // Written by `cpu`, which now holds the only copy, modified.
-  std::uint64_t owned_by(int cpu) const {
-    return add(0, cpu, [](int) { return true; }) | kModified;
-  }
-  static bool modified(std::uint64_t w) { return (w & kModified) != 0; }
-  static std::uint64_t clean(std::uint64_t w) { return w & ~kModified; }
-  static std::uint64_t dirty(std::uint64_t w) { return w | kModified; }
-  // The single member of a modified set.
-  int owner(std::uint64_t w) const {
-    return wide_ ? static_cast<int>(w & 0xffff) : __builtin_ctzll(w & kMembers);
+  // The set holding `cpu` alone.
+  std::uint64_t only(int cpu) const {
+    return wide_ ? append(0, cpu) : bit(static_cast<unsigned>(cpu));
   }
 
   // The set `w` with `cpu` added. still_holds(cpu) lets a full exact set drop stale ids before
@@ -45,24 +38,26 @@ class Holders {
   // Calls f(cpu) for each possible member until f returns true; returns whether one did.
   template <class F>
   bool any(std::uint64_t w, F&& f) const {
-    if (wide_ && !(w & kCoarse)) {
+    if (!wide_) {
+      for (; w != 0; w &= w - 1)
+        if (f(__builtin_ctzll(w))) return true;
+      return false;
+    }
+    if (!(w & kCoarse)) {
       for (unsigned i = 0; i < count(w); ++i)
         if (f(static_cast<int>((w >> (16 * i)) & 0xffff))) return true;
       return false;
     }
-    for (std::uint64_t m = w & kMembers; m != 0; m &= m - 1) {
-      const int b = __builtin_ctzll(m);
-      for (int cpu = b; cpu < cpus_; cpu += wide_ ? kGroups : cpus_)
+    for (std::uint64_t m = w & ~kCoarse; m != 0; m &= m - 1)
+      for (int cpu = __builtin_ctzll(m); cpu < cpus_; cpu += kGroups)
         if (f(cpu)) return true;
-    }
     return false;
   }
 
  private:
-  static constexpr int kGroups = 62;
+  static constexpr int kBits = 64;
+  static constexpr int kGroups = 63;
   static constexpr std::uint64_t kCoarse = std::uint64_t{1} << 63;
-  static constexpr std::uint64_t kModified = std::uint64_t{1} << 62;
-  static constexpr std::uint64_t kMembers = kModified - 1;  // CPU bits or group bits
 
   static std::uint64_t bit(unsigned i) { return std::uint64_t{1} << i; }
   static std::uint64_t group(int cpu) { return bit(static_cast<unsigned>(cpu % kGroups)); }
