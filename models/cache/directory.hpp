@@ -21,6 +21,8 @@ class PrivateCopies {
   virtual bool holds(int cpu, std::uint64_t line) const = 0;
   virtual void drop(int cpu, std::uint64_t line) = 0;       // a remote write invalidates it
   virtual void downgrade(int cpu, std::uint64_t line) = 0;  // M -> S: another CPU read it
+  // A host-side hint that `cpu`'s copies of `line` are about to be looked at; changes nothing.
+  virtual void prefetch(int cpu, std::uint64_t line) const = 0;
 
  protected:
   ~PrivateCopies() = default;
@@ -40,10 +42,15 @@ class Directory {
   // `cpu` writes `line` (read for ownership): every other copy is invalidated.
   void write(int cpu, std::uint64_t line);
 
+  // A host-side hint: `line` will be filled or written soon. Changes nothing.
+  void prefetch(std::uint64_t line) { lines_.prefetch(line); }
+
   // Host memory the lines' states take.
   std::size_t bytes() const { return lines_.bytes(); }
 
  private:
+  void prefetch_copies(std::uint64_t holders, int cpu, std::uint64_t line) const;
+
   Holders holders_;
   PrivateCopies& copies_;
   LineTable lines_;

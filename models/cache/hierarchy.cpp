@@ -43,21 +43,41 @@ const CacheCounters& CacheHierarchy::cache_counters(int cpu) const {
   return counters_[static_cast<std::size_t>(cpu)];
 }
 
+// The hot path of the simulator: the L1 lookup and its hit are inline here, one line at a time;
+// all levels share the L1's line size when there are several CPUs, so below the L1 each piece is
+// one line too (one CPU may have other sizes, which walk() handles).
 Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind kind,
                               MemClass cls) {
   check_cpu(cpu);
-  const std::uint32_t line = kind == AccessKind::ifetch ? cfg_.l1i.line : cfg_.l1d.line;
-  const Addr last = last_byte(addr, size);
-  Cycles cost;
-  for (Addr a = addr;;) {
-    const Addr end = std::min<Addr>(a | (line - 1), last);
-    cost += walk(cpu, a, end, kind, cls);
-    if (end == last) break;
-    a = end + 1;
-  }
+  Private& p = priv(cpu);
   CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  const auto c = static_cast<std::size_t>(cls);
+  const bool ifetch = kind == AccessKind::ifetch;
+  SetAssocCache& l1 = ifetch ? p.l1i : p.l1d;
+  LevelCounters& k1 = k.level(ifetch ? CacheLevel::l1i : CacheLevel::l1d);
+  const Cycles hit = ifetch ? cfg_.l1i.hit_latency : cfg_.l1d.hit_latency;
+  const bool rfo = coherent_ && is_write(kind);
+  const Addr last = last_byte(addr, size);
+  const std::uint64_t end = l1.line_of(last);
+  Cycles cost;
+  for (std::uint64_t line = l1.line_of(addr);; ++line) {
+    if (const SetAssocCache::Ref r = l1.ref(line); r == SetAssocCache::Ref::hit) {
+      ++k1.hits[c];
+      cost += hit;
+    } else {
+      ++k1.misses[c];
+      cost += below_l1(cpu, p, std::max(addr, l1.first_byte(line)),
+                       std::min(last, l1.last_byte(line)), cls,
+                       r == SetAssocCache::Ref::coherence_miss);
+    }
+    if (rfo && !p.l1d.owned_mru(line)) {  // read for ownership (l1 is the L1D)
+      dir_.write(cpu, line);
+      p.l1d.own_mru(line);
+    }
+    if (line == end) break;
+  }
   ++k.access.accesses;
-  ++k.access.by_class[static_cast<std::size_t>(cls)];
+  ++k.access.by_class[c];
   k.access.cycles += cost.v;
   return cost;
 }
@@ -75,29 +95,40 @@ Cycles CacheHierarchy::reference(int cpu, Addr addr, std::uint32_t size, AccessK
 
 Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls) {
   Private& p = priv(cpu);
-  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
-  const auto c = static_cast<std::size_t>(cls);
   const bool ifetch = kind == AccessKind::ifetch;
-  SetAssocCache& l1 = ifetch ? p.l1i : p.l1d;
-  LevelCounters& k1 = k.level(ifetch ? CacheLevel::l1i : CacheLevel::l1d);
+  LevelCounters& k1 = counters_[static_cast<std::size_t>(cpu)].level(ifetch ? CacheLevel::l1i
+                                                                            : CacheLevel::l1d);
   Cycles cost;
-  if (const Range r1 = ref_range(l1, first, last); r1 == Range::hit) {
-    ++k1.hits[c];
+  if (const Range r1 = ref_range(ifetch ? p.l1i : p.l1d, first, last); r1 == Range::hit) {
+    ++k1.hits[static_cast<std::size_t>(cls)];
     cost = ifetch ? cfg_.l1i.hit_latency : cfg_.l1d.hit_latency;
   } else {
-    ++k1.misses[c];
-    const Range r2 = p.l2 ? ref_range(*p.l2, first, last) : Range::miss;
-    if (r2 == Range::hit) {
-      ++k.level(CacheLevel::l2).hits[c];
-      cost = cfg_.l2.hit_latency;
-    } else {
-      if (p.l2) ++k.level(CacheLevel::l2).misses[c];
-      const bool coherence = r1 == Range::coherence_miss || r2 == Range::coherence_miss;
-      cost = private_miss(cpu, first, last, cls, coherence);
-    }
+    ++k1.misses[static_cast<std::size_t>(cls)];
+    cost = below_l1(cpu, p, first, last, cls, r1 == Range::coherence_miss);
   }
   if (coherent_ && is_write(kind)) take_ownership(cpu, p, first, last);
   return cost;
+}
+
+// The L1 missed: the L2 if there is one, then the LLC, DRAM or another CPU.
+Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
+                                bool l1_coherence_miss) {
+  // Whatever the L2 says, its set, the LLC's and the directory's entry are looked at next or
+  // soon: their host misses overlap instead of following one another.
+  if (p.l2) p.l2->prefetch(p.l2->line_of(first));
+  llc_.prefetch(llc_.line_of(first));
+  if (coherent_) dir_.prefetch(p.l1d.line_of(first));
+  if (!p.l2) return private_miss(cpu, first, last, cls, l1_coherence_miss);
+  LevelCounters& k2 = counters_[static_cast<std::size_t>(cpu)].level(CacheLevel::l2);
+  const auto c = static_cast<std::size_t>(cls);
+  const Range r2 = ref_range(*p.l2, first, last);
+  if (r2 == Range::hit) {
+    ++k2.hits[c];
+    return cfg_.l2.hit_latency;
+  }
+  ++k2.misses[c];
+  return private_miss(cpu, first, last, cls,
+                      l1_coherence_miss || r2 == Range::coherence_miss);
 }
 
 // Cachegrind's rule for one level: every line of the range is referenced (each updates LRU state)
@@ -146,8 +177,8 @@ void CacheHierarchy::take_ownership(int cpu, Private& p, Addr first, Addr last) 
 
 bool CacheHierarchy::holds(int cpu, std::uint64_t line) const {
   const Private* p = private_[static_cast<std::size_t>(cpu)].get();
-  return p != nullptr &&
-         (p->l1d.contains(line) || p->l1i.contains(line) || (p->l2 && p->l2->contains(line)));
+  if (p == nullptr) return false;
+  return p->l1d.contains(line) || p->l1i.contains(line) || (p->l2 && p->l2->contains(line));
 }
 
 // A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
@@ -157,6 +188,14 @@ void CacheHierarchy::drop(int cpu, std::uint64_t line) {
   p->l1d.invalidate(line);
   p->l1i.invalidate(line);
   if (p->l2) p->l2->invalidate(line);
+}
+
+void CacheHierarchy::prefetch(int cpu, std::uint64_t line) const {
+  const Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  if (p == nullptr) return;
+  p->l1d.prefetch(line);
+  p->l1i.prefetch(line);
+  if (p->l2) p->l2->prefetch(line);
 }
 
 void CacheHierarchy::downgrade(int cpu, std::uint64_t line) {

@@ -70,6 +70,8 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   [[noreturn]] void bad_cpu(int cpu) const;
 
   Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
+  Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
+                  bool l1_coherence_miss);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
   void take_ownership(int cpu, Private& p, Addr first, Addr last);
@@ -78,6 +80,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   bool holds(int cpu, std::uint64_t line) const override;
   void drop(int cpu, std::uint64_t line) override;
   void downgrade(int cpu, std::uint64_t line) override;
+  void prefetch(int cpu, std::uint64_t line) const override;
 
   CacheConfig cfg_;
   int cpus_;

@@ -32,6 +32,15 @@ class LineTable {
     return {last_->holders[i], last_->writer[i]};
   }
 
+  // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
+  void prefetch(std::uint64_t line) {
+    const std::uint64_t number = line >> kPageBits;
+    Page* const* p = number == last_number_ ? &last_ : index_.find(number);
+    if (p == nullptr) return;
+    __builtin_prefetch(&(*p)->holders[line & kPageMask]);
+    __builtin_prefetch(&(*p)->writer[line & kPageMask]);
+  }
+
   std::size_t bytes() const { return pages_.size() * sizeof(Page); }
 
  private:

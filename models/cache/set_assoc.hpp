@@ -9,6 +9,7 @@
 // reference to the same line that finds it is a coherence miss.
 #pragma once
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "models/cache/config.hpp"
@@ -28,18 +29,39 @@ class SetAssocCache {
   Ref ref(std::uint64_t line) {
     const std::uint64_t key = line << 2;
     std::uint64_t* set = set_of(line);
-    if ((set[0] ^ key) < kInvalidated) return Ref::hit;
-    std::uint32_t i = 0;
-    while (i < assoc_ && (set[i] ^ key) > kInvalidated) ++i;
-    if (i == assoc_) i = assoc_ - 1;  // a plain miss: the LRU way goes
-    const std::uint64_t tag = set[i];
-    for (std::uint32_t j = i; j > 0; --j) set[j] = set[j - 1];
-    if ((tag ^ key) < kInvalidated) {
-      set[0] = tag;
-      return Ref::hit;
+    std::uint64_t moving = set[0];
+    if ((moving ^ key) < kInvalidated) return Ref::hit;
+    if (moving == (key | kInvalidated)) {
+      set[0] = key;
+      return Ref::coherence_miss;
+    }
+    // One pass: each way moves down one as the scan passes it, until the line's own tag turns up
+    // (it goes to the front) or the LRU tag falls off the end (the line is filled at the front).
+    for (std::uint32_t i = 1; i < assoc_; ++i) {
+      const std::uint64_t tag = set[i];
+      set[i] = moving;
+      if ((tag ^ key) <= kInvalidated) {
+        const bool valid = (tag ^ key) < kInvalidated;
+        set[0] = valid ? tag : key;
+        return valid ? Ref::hit : Ref::coherence_miss;
+      }
+      moving = tag;
     }
     set[0] = key;
-    return tag == (key | kInvalidated) ? Ref::coherence_miss : Ref::miss;
+    return Ref::miss;
+  }
+  // After ref(line), the line's tag is the MRU one: whether this CPU owns it, and taking it.
+  bool owned_mru(std::uint64_t line) const { return (set_of(line)[0] & kOwned) != 0; }
+  void own_mru(std::uint64_t line) { set_of(line)[0] |= kOwned; }
+
+  std::uint64_t first_byte(std::uint64_t line) const { return line << line_bits_; }
+  std::uint64_t last_byte(std::uint64_t line) const { return first_byte(line + 1) - 1; }
+
+  // Asks the host to bring `line`'s set into its caches ahead of a lookup: the model's tag arrays
+  // are bigger than the host's caches, so lookups that will come anyway are started together.
+  void prefetch(std::uint64_t line) const {
+    const std::uint64_t* set = set_of(line);
+    for (std::uint32_t i = 0; i < assoc_; i += kTagsPerHostLine) __builtin_prefetch(set + i);
   }
 
   bool contains(std::uint64_t line) const { return find(line) != nullptr; }
@@ -57,11 +79,31 @@ class SetAssocCache {
  private:
   static constexpr std::uint64_t kOwned = 1, kInvalidated = 2;
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // matches no line << 2
+  static constexpr std::size_t kHostLine = 64;
+  static constexpr std::uint32_t kTagsPerHostLine = kHostLine / sizeof(std::uint64_t);
+
+  // Sets start on a host cache line, so an 8-way set is one host line, not two.
+  template <class T>
+  struct HostLineAligned {
+    using value_type = T;
+    HostLineAligned() = default;
+    template <class U>
+    HostLineAligned(const HostLineAligned<U>&) {}
+    T* allocate(std::size_t n) {
+      return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kHostLine}));
+    }
+    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{kHostLine}); }
+    bool operator==(const HostLineAligned&) const { return true; }
+  };
 
   std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
+  const std::uint64_t* set_of(std::uint64_t line) const {
+    return &ways_[(line & set_mask_) * assoc_];
+  }
   const std::uint64_t* find(std::uint64_t line) const;  // the valid tag of `line`, or null
 
-  std::vector<std::uint64_t> ways_;  // sets x assoc tags: line << 2 | state, or kEmpty
+  std::vector<std::uint64_t, HostLineAligned<std::uint64_t>> ways_;  // sets x assoc tags:
+                                                                     // line << 2 | state, or kEmpty
   std::uint64_t set_mask_;
   std::uint32_t assoc_;
   unsigned line_bits_;
