@@ -219,7 +219,7 @@ TEST_CASE("cache: after a write no other CPU holds the line") {
     }
     CHECK(coherence > 500);
     CHECK(transfers > 500);
-    CHECK(h.directory_bytes() == 512 * 12);  // 300 lines in one page of 512
+    CHECK(h.directory_bytes() == 512 * 16);  // 300 lines in one page of 512
   }
 }
 
@@ -227,7 +227,7 @@ TEST_CASE("cache: one CPU keeps no directory, several keep one word per line of 
   CacheHierarchy one(1, small_config());
   CacheHierarchy two(2, small_config());
   std::size_t after_first_pass = 0;
-  // Ten passes over 1 MiB (16384 lines): the directory grows with the memory touched, 12 bytes
+  // Ten passes over 1 MiB (16384 lines): the directory grows with the memory touched, 16 bytes
   // per 64-byte line, and not with the number of references.
   for (int pass = 0; pass < 10; ++pass) {
     for (Addr i = 0; i < 16384; ++i) {
@@ -237,7 +237,7 @@ TEST_CASE("cache: one CPU keeps no directory, several keep one word per line of 
     if (pass == 0) after_first_pass = two.directory_bytes();
   }
   CHECK(one.directory_bytes() == 0);
-  CHECK(after_first_pass == 16384 * 12);
+  CHECK(after_first_pass == 16384 * 16);
   CHECK(two.directory_bytes() == after_first_pass);
 }
 

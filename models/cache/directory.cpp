@@ -3,7 +3,7 @@
 namespace rcusim {
 
 Directory::Fill Directory::fill(int cpu, std::uint64_t line, bool ask_elsewhere) {
-  const LineTable::Line l = lines_[line];
+  LineTable::Line& l = lines_[line];
   Fill f;
   if (l.writer != 0) {
     // The writer supplies the line if it still has it. If it is gone from the writer's caches,
@@ -25,7 +25,7 @@ Directory::Fill Directory::fill(int cpu, std::uint64_t line, bool ask_elsewhere)
 }
 
 void Directory::write(int cpu, std::uint64_t line) {
-  const LineTable::Line l = lines_[line];
+  LineTable::Line& l = lines_[line];
   prefetch_copies(l.holders, cpu, line);
   holders_.any(l.holders, [&](int h) {
     if (h != cpu) copies_.drop(h, line);
