@@ -20,9 +20,9 @@ Addr last_byte(Addr addr, std::uint32_t size) {
 }
 }  // namespace
 
-CacheHierarchy::Private::Private(const CacheConfig& cfg)
-    : l1i(cfg.l1i), l1d(cfg.l1d), predictor(cfg.predictor_entries) {
-  if (cfg.l2_enabled) l2.emplace(cfg.l2);
+CacheHierarchy::Private::Private(const CacheConfig& cfg, HostArena& arena)
+    : l1i(cfg.l1i, arena), l1d(cfg.l1d, arena), predictor(cfg.predictor_entries) {
+  if (cfg.l2_enabled) l2.emplace(cfg.l2, arena);
 }
 
 CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
@@ -30,7 +30,7 @@ CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
       cpus_(cpus),
       coherent_(cpus > 1),
       private_(static_cast<std::size_t>(cpus)),
-      llc_(cfg_.llc),
+      llc_(cfg_.llc, arena_),
       dir_(cpus, *this),
       counters_(static_cast<std::size_t>(cpus)) {}
 

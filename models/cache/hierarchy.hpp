@@ -51,7 +51,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
 
  private:
   struct Private {
-    explicit Private(const CacheConfig& cfg);
+    Private(const CacheConfig& cfg, HostArena& arena);
     SetAssocCache l1i, l1d;
     std::optional<SetAssocCache> l2;
     IndirectPredictor predictor;
@@ -61,7 +61,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   // Built on a CPU's first use: 4096 idle CPUs must not cost 4096 L2 tag arrays.
   Private& priv(int cpu) {
     auto& p = private_[static_cast<std::size_t>(cpu)];
-    if (!p) p = std::make_unique<Private>(cfg_);
+    if (!p) p = std::make_unique<Private>(cfg_, arena_);
     return *p;
   }
   void check_cpu(int cpu) const {
@@ -85,6 +85,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   CacheConfig cfg_;
   int cpus_;
   bool coherent_;  // more than one CPU: keep the directory
+  HostArena arena_;  // every tag array: declared before the caches that live in it
   std::vector<std::unique_ptr<Private>> private_;
   SetAssocCache llc_;
   Directory dir_;

@@ -7,9 +7,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <memory>
-#include <vector>
+#include <new>
+#include <type_traits>
 
+#include "models/cache/host_arena.hpp"
 #include "models/cache/line_map.hpp"
 
 namespace rcusim {
@@ -39,23 +40,25 @@ class LineTable {
     __builtin_prefetch(&(**p)[line & kPageMask]);
   }
 
-  std::size_t bytes() const { return pages_.size() * sizeof(Page); }
+  std::size_t bytes() const { return pages_ * sizeof(Page); }
 
  private:
   static constexpr unsigned kPageBits = 9;
   static constexpr std::uint64_t kPageMask = (std::uint64_t{1} << kPageBits) - 1;
   using Page = std::array<Line, std::size_t{1} << kPageBits>;
+  static_assert(std::is_trivially_destructible_v<Page>);  // the arena frees without destructors
 
   Page* page(std::uint64_t number) {
     if (Page** p = index_.find(number)) return *p;
     if (index_.crowded())
       index_.rebuild(2 * index_.capacity(), [](std::uint64_t, Page*&) { return true; });
-    pages_.push_back(std::make_unique<Page>());  // Line's initialisers: all clean, no holders
-    return index_[number] = pages_.back().get();
+    ++pages_;
+    return index_[number] = new (arena_.allocate(sizeof(Page))) Page{};  // clean, no holders
   }
 
+  HostArena arena_;
   LineMap<Page*> index_;  // page number -> page
-  std::vector<std::unique_ptr<Page>> pages_;
+  std::size_t pages_ = 0;
   std::uint64_t last_number_ = ~std::uint64_t{0};  // never a page number: lines have 58 bits
   Page* last_ = nullptr;
 };

@@ -9,10 +9,10 @@
 // reference to the same line that finds it is a coherence miss.
 #pragma once
 #include <cstdint>
-#include <new>
-#include <vector>
+#include <memory>
 
 #include "models/cache/config.hpp"
+#include "models/cache/host_arena.hpp"
 
 namespace rcusim {
 
@@ -20,7 +20,9 @@ class SetAssocCache {
  public:
   enum class Ref : std::uint8_t { hit, miss, coherence_miss };
 
-  explicit SetAssocCache(const LevelConfig& cfg);  // cfg must pass validate()
+  // `cfg` must pass validate(). The tags live in `arena`, or in an arena of the cache's own.
+  SetAssocCache(const LevelConfig& cfg, HostArena& arena);
+  explicit SetAssocCache(const LevelConfig& cfg);
 
   std::uint64_t line_of(Addr a) const { return a >> line_bits_; }
 
@@ -77,24 +79,12 @@ class SetAssocCache {
   void set_owned(std::uint64_t line, bool owned);
 
  private:
+  SetAssocCache(const LevelConfig& cfg, HostArena* arena, std::unique_ptr<HostArena> own);
+
   static constexpr std::uint64_t kOwned = 1, kInvalidated = 2;
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // matches no line << 2
-  static constexpr std::size_t kHostLine = 64;
-  static constexpr std::uint32_t kTagsPerHostLine = kHostLine / sizeof(std::uint64_t);
+  static constexpr std::uint32_t kTagsPerHostLine = 64 / sizeof(std::uint64_t);
 
-  // Sets start on a host cache line, so an 8-way set is one host line, not two.
-  template <class T>
-  struct HostLineAligned {
-    using value_type = T;
-    HostLineAligned() = default;
-    template <class U>
-    HostLineAligned(const HostLineAligned<U>&) {}
-    T* allocate(std::size_t n) {
-      return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kHostLine}));
-    }
-    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{kHostLine}); }
-    bool operator==(const HostLineAligned&) const { return true; }
-  };
 
   std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
   const std::uint64_t* set_of(std::uint64_t line) const {
@@ -102,8 +92,9 @@ class SetAssocCache {
   }
   const std::uint64_t* find(std::uint64_t line) const;  // the valid tag of `line`, or null
 
-  std::vector<std::uint64_t, HostLineAligned<std::uint64_t>> ways_;  // sets x assoc tags:
-                                                                     // line << 2 | state, or kEmpty
+  std::unique_ptr<HostArena> own_arena_;  // when the caller gave none
+  std::uint64_t* ways_;  // sets x assoc tags, line << 2 | state, or kEmpty; sets start on a
+                         // host cache line, so an 8-way set is one host line, not two
   std::uint64_t set_mask_;
   std::uint32_t assoc_;
   unsigned line_bits_;
