@@ -59,6 +59,11 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
   const bool rfo = coherent_ && is_write(kind);
   const Addr last = last_byte(addr, size);
   const std::uint64_t end = l1.line_of(last);
+  // Most data references miss the L1D (objects are cold by the time a grace period ends), so
+  // the state below it is asked for before the L1 lookup, to arrive sooner; code mostly hits.
+  if (!ifetch)
+    for (std::uint64_t line = l1.line_of(addr); line <= end; ++line)
+      prefetch_below_l1(p, l1.first_byte(line));
   Cycles cost;
   for (std::uint64_t line = l1.line_of(addr);; ++line) {
     if (const SetAssocCache::Ref r = l1.ref(line); r == SetAssocCache::Ref::hit) {
@@ -110,14 +115,18 @@ Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, Mem
   return cost;
 }
 
+// Whatever the L2 says, its set, the LLC's and the directory's entry are looked at next or
+// soon: their host misses overlap instead of following one another.
+void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
+  if (p.l2) p.l2->prefetch(p.l2->line_of(a));
+  llc_.prefetch(llc_.line_of(a));
+  if (coherent_) dir_.prefetch(p.l1d.line_of(a));
+}
+
 // The L1 missed: the L2 if there is one, then the LLC, DRAM or another CPU.
 Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                                 bool l1_coherence_miss) {
-  // Whatever the L2 says, its set, the LLC's and the directory's entry are looked at next or
-  // soon: their host misses overlap instead of following one another.
-  if (p.l2) p.l2->prefetch(p.l2->line_of(first));
-  llc_.prefetch(llc_.line_of(first));
-  if (coherent_) dir_.prefetch(p.l1d.line_of(first));
+  prefetch_below_l1(p, first);
   if (!p.l2) return private_miss(cpu, first, last, cls, l1_coherence_miss);
   LevelCounters& k2 = counters_[static_cast<std::size_t>(cpu)].level(CacheLevel::l2);
   const auto c = static_cast<std::size_t>(cls);

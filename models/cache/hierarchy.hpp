@@ -70,6 +70,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   [[noreturn]] void bad_cpu(int cpu) const;
 
   Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
+  void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
