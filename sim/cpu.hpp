@@ -56,7 +56,7 @@ class Cpu {
   CpuStats& stats();
 
   // --- time ---
-  Cycles now() const;
+  Cycles now() const { return clock_ + pending_; }
   void charge(Cycles c) { pending_ += c; }
   void charge(std::int64_t c) { pending_.v += c; }
   void sync();
@@ -103,11 +103,15 @@ class Cpu {
   void wait_until(Cycles t);
   void restart_tick();
   bool tick_active() const { return !tick_stopped_; }
+  void read_clock();  // after every SimGrid call that may block
 
   Kernel& k_;
   int id_;
   Rng rng_;
   Cycles pending_{0};
+  // SimGrid's clock as this actor last saw it. Time only advances while every actor is blocked,
+  // so it is read again after each call that may block instead of on every now().
+  Cycles clock_{0};
   Cycles period_;
   Cycles tick_phase_;
   Cycles next_tick_;
