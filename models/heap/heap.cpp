@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -14,6 +15,13 @@ namespace {
 // kmalloc size classes of SLUB in 2.6.27 (kmalloc-8 ... kmalloc-8192, plus 96 and 192).
 constexpr std::uint32_t kKmallocSizes[] = {8,   16,  32,   64,   96,   128, 192,
                                            256, 512, 1024, 2048, 4096, 8192};
+// kmalloc_index() up to 192 bytes, in 8-byte steps: the smallest class that fits.
+constexpr auto kSmallClass = [] {
+  std::array<std::uint8_t, 192 / 8 + 1> t{};
+  for (std::size_t n = 0; n < t.size(); ++n)
+    while (kKmallocSizes[t[n]] < n * 8) ++t[n];
+  return t;
+}();
 constexpr std::uint32_t kMinObjects = 8;  // slub_min_objects-like: order grows until 8 fit
 constexpr std::uint32_t kMaxOrder = 3;
 
@@ -49,6 +57,14 @@ void Heap::bug(const std::string& kind, const std::string& msg) const {
   if (bug_) bug_(kind, msg);
 }
 
+void Heap::unmapped(const char* access, Addr a) {
+  throw std::out_of_range(fmt::format("heap: {} of unmapped 0x{:x}", access, a));
+}
+
+std::string_view Heap::cache_name(std::uint32_t id) const {
+  return id == kLarge ? "kmalloc_large" : std::string_view(caches_[id].name);
+}
+
 std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t size) {
   size = (size + 7u) & ~7u;  // word-aligned objects, as SLUB aligns to sizeof(void *)
   if (size < 8) size = 8;
@@ -62,9 +78,10 @@ std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t siz
 }
 
 std::uint32_t Heap::kmalloc_cache(std::uint64_t size) const {
-  for (std::size_t i = 0; i < std::size(kKmallocSizes); ++i)
-    if (size <= kKmallocSizes[i]) return kmalloc_caches_[i];
-  return kLarge;
+  if (size > kKmallocSizes[std::size(kKmallocSizes) - 1]) return kLarge;
+  // Powers of two above kmalloc-192: kmalloc-2^n serves sizes up to 2^n.
+  if (size > 192) return kmalloc_caches_[static_cast<std::size_t>(std::bit_width(size - 1) - 1)];
+  return kmalloc_caches_[kSmallClass[(size + 7) / 8]];
 }
 
 Addr Heap::alloc_pages(std::uint32_t order) {
@@ -109,7 +126,6 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.order = order;
   s.inuse = 0;
   s.on_partial = false;
-  s.live.assign(objects, 0);
   s.shadow.assign(objects, ObjShadow{});
   // Thread the free pointers through the objects' own bytes, last object ends the list.
   for (std::uint32_t i = 0; i < objects; ++i) {
@@ -133,13 +149,12 @@ Addr Heap::alloc_from(std::uint32_t cache) {
   }
   Slab& s = slabs_[c.partial.back()];
   const Addr obj = s.freelist;
-  const auto idx = static_cast<std::uint32_t>((obj - s.base) / s.size);
+  const std::uint32_t idx = static_cast<std::uint32_t>(obj - s.base) / s.size;
   if (poison_ && !poison_intact(HeapObject{obj, s.size, cache, 0, idx, false}))
     bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
                            c.name, obj));
   s.freelist = read_u64(obj);
-  s.live[idx] = 1;
-  s.shadow[idx] = ObjShadow{};
+  s.shadow[idx] = ObjShadow{.live = true};
   if (++s.inuse == s.objects) {
     s.on_partial = false;
     c.partial.pop_back();
@@ -161,7 +176,7 @@ Addr Heap::kmalloc(std::uint64_t size) {
   if (!sid) return 0;
   Slab& s = slabs_[sid - 1];
   s.freelist = 0;
-  s.live[0] = 1;
+  s.shadow[0].live = true;
   s.inuse = 1;
   ++objects_live_;
   bytes_live_ += s.size;
@@ -170,44 +185,28 @@ Addr Heap::kmalloc(std::uint64_t size) {
 
 Addr Heap::kmem_cache_alloc(std::uint32_t cache) { return alloc_from(cache); }
 
-const Heap::Slab* Heap::slab_of(Addr a) const {
-  if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return nullptr;
-  const std::uint32_t sid = page_slab_[(a - layout::kPageOffset) >> layout::kPageShift];
-  return sid ? &slabs_[sid - 1] : nullptr;
-}
-
-std::optional<HeapObject> Heap::find(Addr a) const {
-  const Slab* s = slab_of(a);
-  if (!s) return std::nullopt;
-  const auto idx = static_cast<std::uint32_t>((a - s->base) / s->size);
-  if (idx >= s->objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{s->base + std::uint64_t{idx} * s->size, s->size, s->cache,
-                    static_cast<std::uint32_t>(s - slabs_.data()), idx, s->live[idx] != 0};
-}
-
 bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache) {
   const auto o = find(a);
   if (!o) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: not a slab object", fn, a));
     return false;
   }
-  const std::string cname = o->cache == kLarge ? "kmalloc_large" : caches_[o->cache].name;
   if (o->start != a) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: inside {} object 0x{:x}+0x{:x}", fn, a,
-                           cname, o->start, a - o->start));
+                           cache_name(o->cache), o->start, a - o->start));
     return false;
   }
   if (!o->live) {
-    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a, cname));
+    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a,
+                           cache_name(o->cache)));
     return false;
   }
   if (expect_cache && *expect_cache != o->cache) {
-    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cname,
+    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cache_name(o->cache),
                            caches_[*expect_cache].name));
     return false;
   }
   Slab& s = slabs_[o->slab];
-  s.live[o->index] = 0;
   s.shadow[o->index] = ObjShadow{};
   --objects_live_;
   bytes_live_ -= s.size;
@@ -259,30 +258,6 @@ bool Heap::poison_intact(const HeapObject& o) const {
     i += n;
   }
   return p[o.size - 1] == kPoisonEnd;
-}
-
-ObjShadow& Heap::shadow(const HeapObject& o) { return slabs_[o.slab].shadow[o.index]; }
-
-bool Heap::mapped(Addr a, std::uint64_t len) const {
-  return a >= layout::kPageOffset && a - layout::kPageOffset + len <= size_ &&
-         a - layout::kPageOffset + len >= len;
-}
-
-std::uint64_t Heap::read_u64(Addr a) const {
-  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: read of unmapped 0x{:x}", a));
-  std::uint64_t v;
-  std::memcpy(&v, ptr(a), 8);
-  return v;
-}
-
-void Heap::write_u64(Addr a, std::uint64_t v) {
-  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: write of unmapped 0x{:x}", a));
-  std::memcpy(ptr(a), &v, 8);
-}
-
-Addr Heap::struct_page(Addr a) const {
-  return layout::kVmemmapStart +
-         ((a - layout::kPageOffset) >> layout::kPageShift) * layout::kStructPageSize;
 }
 
 }  // namespace rcusim
