@@ -17,7 +17,7 @@ constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
-    : k_(k), id_(id),
+    : k_(k), mem_(*k.mem), syms_(k.syms), id_(id),
       rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)),
       perturb_(static_cast<std::uint64_t>(k.cfg.seed), kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};
@@ -39,15 +39,6 @@ void Cpu::sync() {
   ++stats().actor_switches;
   sg4::this_actor::sleep_until(static_cast<double>(t.v));
   read_clock();
-}
-
-void Cpu::access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
-  charge(k_.mem->access(id_, a, size, kind, cls));
-}
-
-void Cpu::fetch(std::uint32_t fn, MemClass cls) {
-  const Function& f = k_.syms.fn(fn);
-  access(f.addr, f.size, AccessKind::ifetch, cls);
 }
 
 void Cpu::fail(const std::string& kind, const std::string& message) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/memory/cost.hpp"
+#include "models/module/symbols.hpp"
 #include "sim/rng.hpp"
 #include "sim/stats.hpp"
 #include "sim/units.hpp"
@@ -61,11 +62,16 @@ class Cpu {
   void charge(std::int64_t c) { pending_.v += c; }
   void sync();
 
-  // --- memory, through the one cost interface ---
-  void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text);
+  // --- memory, through the one cost interface (inline: tens of calls per simulated object) ---
+  void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text) {
+    const Function& f = syms_.fn(fn);
+    access(f.addr, f.size, AccessKind::ifetch, cls);
+  }
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
   void write(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::write, cls); }
-  void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls);
+  void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
+    charge(mem_.access(id_, a, size, kind, cls));
+  }
 
   // --- kernel services used by the models ---
   void raise_softirq() { softirq_pending_ = true; }
@@ -106,6 +112,8 @@ class Cpu {
   void read_clock();  // after every SimGrid call that may block
 
   Kernel& k_;
+  MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  const Symbols& syms_;
   int id_;
   Rng rng_;
   Cycles pending_{0};
