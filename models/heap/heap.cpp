@@ -45,7 +45,8 @@ Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::runtime_error("heap: cannot reserve backing memory");
   base_ = static_cast<std::uint8_t*>(p);
-  page_slab_.assign(size_ / layout::kPageSize, 0);
+  pages_.reset(static_cast<PageInfo*>(std::calloc(size_ / layout::kPageSize, sizeof(PageInfo))));
+  if (!pages_) throw std::runtime_error("heap: cannot allocate the page array");
   free_runs_.resize(32);
   for (std::uint32_t s : kKmallocSizes)
     kmalloc_caches_.push_back(kmem_cache_create(fmt::format("kmalloc-{}", s), s));
@@ -126,7 +127,13 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.order = order;
   s.inuse = 0;
   s.on_partial = false;
-  s.shadow.assign(objects, ObjShadow{});
+  if (s.capacity < objects) {  // a new slab, or a kmalloc_large id too small for this one
+    s.slot = static_cast<std::uint32_t>(shadow_.size());
+    s.capacity = objects;
+    shadow_.resize(shadow_.size() + objects);
+  } else {
+    std::fill_n(shadow_.begin() + s.slot, objects, ObjShadow{});
+  }
   // Thread the free pointers through the objects' own bytes, last object ends the list.
   for (std::uint32_t i = 0; i < objects; ++i) {
     const Addr obj = base + std::uint64_t{i} * size;
@@ -134,9 +141,15 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
     write_u64(obj, i + 1 < objects ? obj + size : 0);
   }
   s.freelist = base;
-  const std::uint64_t pfn0 = (base - layout::kPageOffset) >> layout::kPageShift;
-  for (std::uint64_t p = 0; p < (1ULL << order); ++p) page_slab_[pfn0 + p] = id + 1;
+  set_pages(s, id + 1);
   return id + 1;
+}
+
+void Heap::set_pages(const Slab& s, std::uint32_t id_plus_one) {
+  const std::uint64_t pfn0 = (s.base - layout::kPageOffset) >> layout::kPageShift;
+  for (std::uint32_t p = 0; p < (1u << s.order); ++p)
+    pages_[pfn0 + p] = id_plus_one ? PageInfo{id_plus_one, s.cache, p << layout::kPageShift, s.slot}
+                                   : PageInfo{};
 }
 
 Addr Heap::alloc_from(std::uint32_t cache) {
@@ -154,7 +167,7 @@ Addr Heap::alloc_from(std::uint32_t cache) {
     bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
                            c.name, obj));
   s.freelist = read_u64(obj);
-  s.shadow[idx] = ObjShadow{.live = true};
+  shadow_[s.slot + idx].queued_at = ObjShadow::kNotQueued;
   if (++s.inuse == s.objects) {
     s.on_partial = false;
     c.partial.pop_back();
@@ -176,7 +189,7 @@ Addr Heap::kmalloc(std::uint64_t size) {
   if (!sid) return 0;
   Slab& s = slabs_[sid - 1];
   s.freelist = 0;
-  s.shadow[0].live = true;
+  shadow_[s.slot].queued_at = ObjShadow::kNotQueued;
   s.inuse = 1;
   ++objects_live_;
   bytes_live_ += s.size;
@@ -207,13 +220,12 @@ bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expe
     return false;
   }
   Slab& s = slabs_[o->slab];
-  s.shadow[o->index] = ObjShadow{};
+  shadow_[o->slot] = ObjShadow{};
   --objects_live_;
   bytes_live_ -= s.size;
   if (poison_) poison(a, s.size);
   if (o->cache == kLarge) {
-    for (std::uint64_t p = 0; p < (1ULL << s.order); ++p)
-      page_slab_[((s.base - layout::kPageOffset) >> layout::kPageShift) + p] = 0;
+    set_pages(s, 0);
     free_pages(s.base, s.order);
     free_slab_ids_.push_back(o->slab);
     return true;

@@ -7,8 +7,11 @@
 // anything but the start of a live object is reported as a BUG, as slub_debug would.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,10 +26,14 @@ inline constexpr std::uint8_t kPoisonFree = 0x6b;
 inline constexpr std::uint8_t kPoisonEnd = 0xa5;
 
 // Simulator bookkeeping kept beside each object slot, like SLUB debug's struct track: it never
-// decides what the kernel does, it only lets results say when an object was queued.
+// decides what the kernel does, it only lets results say when an object was queued. One word
+// per slot, all slots in one array: a lookup costs the host a single cache line.
 struct ObjShadow {
-  std::int64_t queued_at = -1;  // cycles; -1 when not waiting for a grace period
-  bool live = false;            // the slot holds an allocated object
+  static constexpr std::int64_t kNotQueued = -1;
+  static constexpr std::int64_t kFree = std::numeric_limits<std::int64_t>::min();
+  // cycles; kNotQueued while allocated and not waiting for a grace period, kFree for a free slot
+  std::int64_t queued_at = kFree;
+  bool live() const { return queued_at != kFree; }
 };
 
 struct KmemCache {
@@ -45,6 +52,7 @@ struct HeapObject {
   std::uint32_t slab = 0;
   std::uint32_t index = 0;
   bool live = false;
+  std::uint32_t slot = 0;  // its ObjShadow
 };
 
 class Heap {
@@ -87,7 +95,7 @@ class Heap {
   }
   std::optional<HeapObject> find(Addr a) const;  // the object slot containing a
   bool poison_intact(const HeapObject& o) const;
-  ObjShadow& shadow(const HeapObject& o) { return slabs_[o.slab].shadow[o.index]; }
+  ObjShadow& shadow(const HeapObject& o) { return shadow_[o.slot]; }
   // vmemmap address of the page holding a
   Addr struct_page(Addr a) const {
     return layout::kVmemmapStart +
@@ -107,9 +115,21 @@ class Heap {
     std::uint32_t size = 0;
     std::uint32_t inuse = 0;
     std::uint32_t order = 0;
+    std::uint32_t slot = 0;      // shadow_ index of its first object
+    std::uint32_t capacity = 0;  // shadow_ entries reserved there (kept when the id is reused)
     Addr freelist = 0;
     bool on_partial = false;
-    std::vector<ObjShadow> shadow;  // per object slot
+  };
+  // Per page of the direct map, what find() needs without touching the slab (the simulator's
+  // struct page). Zero-initialised by calloc, so pages never used cost no host memory.
+  struct PageInfo {
+    std::uint32_t slab;    // slab id + 1; 0 when no slab owns the page
+    std::uint32_t cache;   // kmalloc_large slabs: kLarge
+    std::uint32_t offset;  // of the page from its slab's base, in bytes
+    std::uint32_t slot;    // shadow_ index of the slab's first object
+  };
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
   };
   std::uint8_t* ptr(Addr a) { return base_ + (a - layout::kPageOffset); }
   const std::uint8_t* ptr(Addr a) const { return base_ + (a - layout::kPageOffset); }
@@ -122,19 +142,16 @@ class Heap {
   void poison(Addr start, std::uint32_t size);
   void bug(const std::string& kind, const std::string& msg) const;
   [[noreturn]] static void unmapped(const char* access, Addr a);
-  const Slab* slab_of(Addr a) const {
-    if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return nullptr;
-    const std::uint32_t sid = page_slab_[(a - layout::kPageOffset) >> layout::kPageShift];
-    return sid ? &slabs_[sid - 1] : nullptr;
-  }
+  void set_pages(const Slab& s, std::uint32_t id_plus_one);
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
   bool poison_ = true;
   Addr next_page_ = layout::kPageOffset;
   std::vector<std::vector<Addr>> free_runs_;  // per order
-  std::vector<std::uint32_t> page_slab_;      // pfn -> slab index + 1
+  std::unique_ptr<PageInfo[], FreeDeleter> pages_;  // by pfn
   std::vector<Slab> slabs_;
+  std::vector<ObjShadow> shadow_;  // every slab's slots, each slab's contiguous
   std::vector<std::uint32_t> free_slab_ids_;
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
@@ -143,13 +160,20 @@ class Heap {
 };
 
 inline std::optional<HeapObject> Heap::find(Addr a) const {
-  const Slab* s = slab_of(a);
-  if (!s) return std::nullopt;
+  if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return std::nullopt;
+  const Addr off = a - layout::kPageOffset;
+  const PageInfo& p = pages_[off >> layout::kPageShift];
+  if (!p.slab) return std::nullopt;
+  // Slab caches' geometry is in the (few, hot) caches; only kmalloc_large reads its slab.
+  const bool large = p.cache == kLarge;
+  const std::uint32_t size = large ? slabs_[p.slab - 1].size : caches_[p.cache].size;
+  const std::uint32_t objects = large ? 1 : caches_[p.cache].objects;
   // A slab is far below 4 GiB: the offset divides in 32 bits.
-  const std::uint32_t idx = static_cast<std::uint32_t>(a - s->base) / s->size;
-  if (idx >= s->objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{s->base + std::uint64_t{idx} * s->size, s->size, s->cache,
-                    static_cast<std::uint32_t>(s - slabs_.data()), idx, s->shadow[idx].live};
+  const std::uint32_t in_slab = p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
+  const std::uint32_t idx = in_slab / size;
+  if (idx >= objects) return std::nullopt;  // slack at the end of the slab
+  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx,
+                    shadow_[p.slot + idx].live(), p.slot + idx};
 }
 
 }  // namespace rcusim
