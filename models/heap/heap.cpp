@@ -126,7 +126,6 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.size = size;
   s.order = order;
   s.inuse = 0;
-  s.on_partial = false;
   if (s.capacity < objects) {  // a new slab, or a kmalloc_large id too small for this one
     s.slot = static_cast<std::uint32_t>(shadow_.size());
     s.capacity = objects;
@@ -157,7 +156,6 @@ Addr Heap::alloc_from(std::uint32_t cache) {
   if (c.partial.empty()) {
     const std::uint32_t sid = new_slab(cache, c.size, c.order, c.objects);
     if (!sid) return 0;
-    slabs_[sid - 1].on_partial = true;
     c.partial.push_back(sid - 1);
   }
   Slab& s = slabs_[c.partial.back()];
@@ -168,10 +166,7 @@ Addr Heap::alloc_from(std::uint32_t cache) {
                            c.name, obj));
   s.freelist = read_u64(obj);
   shadow_[s.slot + idx].queued_at = ObjShadow::kNotQueued;
-  if (++s.inuse == s.objects) {
-    s.on_partial = false;
-    c.partial.pop_back();
-  }
+  if (++s.inuse == s.objects) c.partial.pop_back();
   ++c.live;
   ++objects_live_;
   bytes_live_ += s.size;
@@ -233,10 +228,7 @@ bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expe
   write_u64(a, s.freelist);
   s.freelist = a;
   --caches_[o->cache].live;
-  if (s.inuse-- == s.objects) {  // was full: back on the partial list
-    s.on_partial = true;
-    caches_[o->cache].partial.push_back(o->slab);
-  }
+  if (s.inuse-- == s.objects) caches_[o->cache].partial.push_back(o->slab);  // was full
   return true;
 }
 

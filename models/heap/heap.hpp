@@ -118,7 +118,6 @@ class Heap {
     std::uint32_t slot = 0;      // shadow_ index of its first object
     std::uint32_t capacity = 0;  // shadow_ entries reserved there (kept when the id is reused)
     Addr freelist = 0;
-    bool on_partial = false;
   };
   // Per page of the direct map, what find() needs without touching the slab (the simulator's
   // struct page). Zero-initialised by calloc, so pages never used cost no host memory.
