@@ -87,6 +87,11 @@ class Cpu {
   // --- what a task does (used by workloads) ---
   // Lets `d` cycles of task time pass in context `ctx`, taking ticks and IPIs as they come.
   void run_for(Cycles d, TaskCtx ctx);
+  // Takes the tick and IPIs that fell due while kernel code ran (as run_for(0, kernel), with the
+  // common nothing-due case checked inline: updates call this after every object).
+  void take_interrupts() {
+    if (ipi_pending_ || (tick_active() && now() >= next_tick_)) run_for(Cycles{0}, TaskCtx::kernel);
+  }
   // The same until `done()` holds (checked whenever the CPU wakes), or `deadline` at the latest.
   // Another CPU makes done() true and wakes this one through Kernel::fire() or kick().
   void run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& done);
