@@ -17,7 +17,7 @@ constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
-    : k_(k), id_(id),
+    : k_(k), mem_(*k.mem), syms_(k.syms), id_(id),
       rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)),
       perturb_(static_cast<std::uint64_t>(k.cfg.seed), kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};
@@ -30,9 +30,7 @@ Cpu::Cpu(Kernel& k, int id)
 
 CpuStats& Cpu::stats() { return k_.stats.cpu[static_cast<std::size_t>(id_)]; }
 
-Cycles Cpu::now() const {
-  return Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())} + pending_;
-}
+void Cpu::read_clock() { clock_ = Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())}; }
 
 void Cpu::sync() {
   if (pending_.v == 0) return;
@@ -40,15 +38,7 @@ void Cpu::sync() {
   pending_ = Cycles{0};
   ++stats().actor_switches;
   sg4::this_actor::sleep_until(static_cast<double>(t.v));
-}
-
-void Cpu::access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
-  charge(k_.mem->access(id_, a, size, kind, cls));
-}
-
-void Cpu::fetch(std::uint32_t fn, MemClass cls) {
-  const Function& f = k_.syms.fn(fn);
-  access(f.addr, f.size, AccessKind::ifetch, cls);
+  read_clock();
 }
 
 void Cpu::fail(const std::string& kind, const std::string& message) {
@@ -69,11 +59,13 @@ void Cpu::send_resched_ipi(int target) {
 void Cpu::spin_lock(SimLock& l) {
   sync();
   l.m_->lock();
+  read_clock();
 }
 
 void Cpu::spin_unlock(SimLock& l) {
   sync();
   l.m_->unlock();
+  read_clock();
 }
 
 // Waits until t (absolute cycles) or an IPI, whichever comes first. pending_ is folded into the
@@ -82,14 +74,17 @@ void Cpu::wait_until(Cycles t) {
   const Cycles start = now();
   pending_ = Cycles{0};
   ++stats().actor_switches;
-  if (start.v > static_cast<std::int64_t>(sg4::Engine::get_clock()))
+  if (start > clock_) {
     sg4::this_actor::sleep_until(static_cast<double>(start.v));
+    read_clock();
+  }
   if (ipi_pending_ || t <= start) return;
   const double timeout = static_cast<double>(t.v) - sg4::Engine::get_clock();
   if (timeout > 0 && !wake_->acquire_timeout(timeout)) {
     // Woken by an IPI: drain extra wake-ups, the flags say what happened.
     while (!wake_->would_block()) wake_->acquire();
   }
+  read_clock();
 }
 
 void Cpu::restart_tick() {
@@ -252,6 +247,7 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
 }
 
 void Cpu::main_loop(Task& task) {
+  read_clock();
   // Generated work stops at work_end; a script may go on into the drain time.
   while (!k_.stopped() && now() < k_.drain_end) {
     if (!task.step(*this)) break;

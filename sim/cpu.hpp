@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/memory/cost.hpp"
+#include "models/module/symbols.hpp"
 #include "sim/rng.hpp"
 #include "sim/stats.hpp"
 #include "sim/units.hpp"
@@ -56,16 +57,21 @@ class Cpu {
   CpuStats& stats();
 
   // --- time ---
-  Cycles now() const;
+  Cycles now() const { return clock_ + pending_; }
   void charge(Cycles c) { pending_ += c; }
   void charge(std::int64_t c) { pending_.v += c; }
   void sync();
 
-  // --- memory, through the one cost interface ---
-  void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text);
+  // --- memory, through the one cost interface (inline: tens of calls per simulated object) ---
+  void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text) {
+    const Function& f = syms_.fn(fn);
+    access(f.addr, f.size, AccessKind::ifetch, cls);
+  }
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
   void write(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::write, cls); }
-  void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls);
+  void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
+    charge(mem_.access(id_, a, size, kind, cls));
+  }
 
   // --- kernel services used by the models ---
   void raise_softirq() { softirq_pending_ = true; }
@@ -81,6 +87,11 @@ class Cpu {
   // --- what a task does (used by workloads) ---
   // Lets `d` cycles of task time pass in context `ctx`, taking ticks and IPIs as they come.
   void run_for(Cycles d, TaskCtx ctx);
+  // Takes the tick and IPIs that fell due while kernel code ran (as run_for(0, kernel), with the
+  // common nothing-due case checked inline: updates call this after every object).
+  void take_interrupts() {
+    if (ipi_pending_ || (tick_active() && now() >= next_tick_)) run_for(Cycles{0}, TaskCtx::kernel);
+  }
   // The same until `done()` holds (checked whenever the CPU wakes), or `deadline` at the latest.
   // Another CPU makes done() true and wakes this one through Kernel::fire() or kick().
   void run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& done);
@@ -103,11 +114,17 @@ class Cpu {
   void wait_until(Cycles t);
   void restart_tick();
   bool tick_active() const { return !tick_stopped_; }
+  void read_clock();  // after every SimGrid call that may block
 
   Kernel& k_;
+  MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  const Symbols& syms_;
   int id_;
   Rng rng_;
   Cycles pending_{0};
+  // SimGrid's clock as this actor last saw it. Time only advances while every actor is blocked,
+  // so it is read again after each call that may block instead of on every now().
+  Cycles clock_{0};
   Cycles period_;
   Cycles tick_phase_;
   Cycles next_tick_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -14,6 +15,13 @@ namespace {
 // kmalloc size classes of SLUB in 2.6.27 (kmalloc-8 ... kmalloc-8192, plus 96 and 192).
 constexpr std::uint32_t kKmallocSizes[] = {8,   16,  32,   64,   96,   128, 192,
                                            256, 512, 1024, 2048, 4096, 8192};
+// kmalloc_index() up to 192 bytes, in 8-byte steps: the smallest class that fits.
+constexpr auto kSmallClass = [] {
+  std::array<std::uint8_t, 192 / 8 + 1> t{};
+  for (std::size_t n = 0; n < t.size(); ++n)
+    while (kKmallocSizes[t[n]] < n * 8) ++t[n];
+  return t;
+}();
 constexpr std::uint32_t kMinObjects = 8;  // slub_min_objects-like: order grows until 8 fit
 constexpr std::uint32_t kMaxOrder = 3;
 
@@ -37,7 +45,12 @@ Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::runtime_error("heap: cannot reserve backing memory");
   base_ = static_cast<std::uint8_t*>(p);
-  page_slab_.assign(size_ / layout::kPageSize, 0);
+  // Objects are touched all over the heap, so with 4 KiB pages almost every access misses the
+  // host's TLB. Ask for transparent huge pages (a hint; no effect where THP is off): only the
+  // 2 MiB extents the bump allocator reaches get backed.
+  madvise(p, size_, MADV_HUGEPAGE);
+  pages_.reset(static_cast<PageInfo*>(std::calloc(size_ / layout::kPageSize, sizeof(PageInfo))));
+  if (!pages_) throw std::runtime_error("heap: cannot allocate the page array");
   free_runs_.resize(32);
   for (std::uint32_t s : kKmallocSizes)
     kmalloc_caches_.push_back(kmem_cache_create(fmt::format("kmalloc-{}", s), s));
@@ -47,6 +60,14 @@ Heap::~Heap() { munmap(base_, size_); }
 
 void Heap::bug(const std::string& kind, const std::string& msg) const {
   if (bug_) bug_(kind, msg);
+}
+
+void Heap::unmapped(const char* access, Addr a) {
+  throw std::out_of_range(fmt::format("heap: {} of unmapped 0x{:x}", access, a));
+}
+
+std::string_view Heap::cache_name(std::uint32_t id) const {
+  return id == kLarge ? "kmalloc_large" : std::string_view(caches_[id].name);
 }
 
 std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t size) {
@@ -62,9 +83,10 @@ std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t siz
 }
 
 std::uint32_t Heap::kmalloc_cache(std::uint64_t size) const {
-  for (std::size_t i = 0; i < std::size(kKmallocSizes); ++i)
-    if (size <= kKmallocSizes[i]) return kmalloc_caches_[i];
-  return kLarge;
+  if (size > kKmallocSizes[std::size(kKmallocSizes) - 1]) return kLarge;
+  // Powers of two above kmalloc-192: kmalloc-2^n serves sizes up to 2^n.
+  if (size > 192) return kmalloc_caches_[static_cast<std::size_t>(std::bit_width(size - 1) - 1)];
+  return kmalloc_caches_[kSmallClass[(size + 7) / 8]];
 }
 
 Addr Heap::alloc_pages(std::uint32_t order) {
@@ -108,9 +130,13 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.size = size;
   s.order = order;
   s.inuse = 0;
-  s.on_partial = false;
-  s.live.assign(objects, 0);
-  s.shadow.assign(objects, ObjShadow{});
+  if (s.capacity < objects) {  // a new slab, or a kmalloc_large id too small for this one
+    s.slot = static_cast<std::uint32_t>(shadow_.size());
+    s.capacity = objects;
+    shadow_.resize(shadow_.size() + objects);
+  } else {
+    std::fill_n(shadow_.begin() + s.slot, objects, ObjShadow{});
+  }
   // Thread the free pointers through the objects' own bytes, last object ends the list.
   for (std::uint32_t i = 0; i < objects; ++i) {
     const Addr obj = base + std::uint64_t{i} * size;
@@ -118,9 +144,15 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
     write_u64(obj, i + 1 < objects ? obj + size : 0);
   }
   s.freelist = base;
-  const std::uint64_t pfn0 = (base - layout::kPageOffset) >> layout::kPageShift;
-  for (std::uint64_t p = 0; p < (1ULL << order); ++p) page_slab_[pfn0 + p] = id + 1;
+  set_pages(s, id + 1);
   return id + 1;
+}
+
+void Heap::set_pages(const Slab& s, std::uint32_t id_plus_one) {
+  const std::uint64_t pfn0 = (s.base - layout::kPageOffset) >> layout::kPageShift;
+  for (std::uint32_t p = 0; p < (1u << s.order); ++p)
+    pages_[pfn0 + p] = id_plus_one ? PageInfo{id_plus_one, s.cache, p << layout::kPageShift, s.slot}
+                                   : PageInfo{};
 }
 
 Addr Heap::alloc_from(std::uint32_t cache) {
@@ -128,22 +160,17 @@ Addr Heap::alloc_from(std::uint32_t cache) {
   if (c.partial.empty()) {
     const std::uint32_t sid = new_slab(cache, c.size, c.order, c.objects);
     if (!sid) return 0;
-    slabs_[sid - 1].on_partial = true;
     c.partial.push_back(sid - 1);
   }
   Slab& s = slabs_[c.partial.back()];
   const Addr obj = s.freelist;
-  const auto idx = static_cast<std::uint32_t>((obj - s.base) / s.size);
+  const std::uint32_t idx = static_cast<std::uint32_t>(obj - s.base) / s.size;
   if (poison_ && !poison_intact(HeapObject{obj, s.size, cache, 0, idx, false}))
     bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
                            c.name, obj));
   s.freelist = read_u64(obj);
-  s.live[idx] = 1;
-  s.shadow[idx] = ObjShadow{};
-  if (++s.inuse == s.objects) {
-    s.on_partial = false;
-    c.partial.pop_back();
-  }
+  shadow_[s.slot + idx].queued_at = ObjShadow::kNotQueued;
+  if (++s.inuse == s.objects) c.partial.pop_back();
   ++c.live;
   ++objects_live_;
   bytes_live_ += s.size;
@@ -161,7 +188,7 @@ Addr Heap::kmalloc(std::uint64_t size) {
   if (!sid) return 0;
   Slab& s = slabs_[sid - 1];
   s.freelist = 0;
-  s.live[0] = 1;
+  shadow_[s.slot].queued_at = ObjShadow::kNotQueued;
   s.inuse = 1;
   ++objects_live_;
   bytes_live_ += s.size;
@@ -170,51 +197,34 @@ Addr Heap::kmalloc(std::uint64_t size) {
 
 Addr Heap::kmem_cache_alloc(std::uint32_t cache) { return alloc_from(cache); }
 
-const Heap::Slab* Heap::slab_of(Addr a) const {
-  if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return nullptr;
-  const std::uint32_t sid = page_slab_[(a - layout::kPageOffset) >> layout::kPageShift];
-  return sid ? &slabs_[sid - 1] : nullptr;
-}
-
-std::optional<HeapObject> Heap::find(Addr a) const {
-  const Slab* s = slab_of(a);
-  if (!s) return std::nullopt;
-  const auto idx = static_cast<std::uint32_t>((a - s->base) / s->size);
-  if (idx >= s->objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{s->base + std::uint64_t{idx} * s->size, s->size, s->cache,
-                    static_cast<std::uint32_t>(s - slabs_.data()), idx, s->live[idx] != 0};
-}
-
 bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache) {
   const auto o = find(a);
   if (!o) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: not a slab object", fn, a));
     return false;
   }
-  const std::string cname = o->cache == kLarge ? "kmalloc_large" : caches_[o->cache].name;
   if (o->start != a) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: inside {} object 0x{:x}+0x{:x}", fn, a,
-                           cname, o->start, a - o->start));
+                           cache_name(o->cache), o->start, a - o->start));
     return false;
   }
   if (!o->live) {
-    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a, cname));
+    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a,
+                           cache_name(o->cache)));
     return false;
   }
   if (expect_cache && *expect_cache != o->cache) {
-    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cname,
+    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cache_name(o->cache),
                            caches_[*expect_cache].name));
     return false;
   }
   Slab& s = slabs_[o->slab];
-  s.live[o->index] = 0;
-  s.shadow[o->index] = ObjShadow{};
+  shadow_[o->slot] = ObjShadow{};
   --objects_live_;
   bytes_live_ -= s.size;
   if (poison_) poison(a, s.size);
   if (o->cache == kLarge) {
-    for (std::uint64_t p = 0; p < (1ULL << s.order); ++p)
-      page_slab_[((s.base - layout::kPageOffset) >> layout::kPageShift) + p] = 0;
+    set_pages(s, 0);
     free_pages(s.base, s.order);
     free_slab_ids_.push_back(o->slab);
     return true;
@@ -222,10 +232,7 @@ bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expe
   write_u64(a, s.freelist);
   s.freelist = a;
   --caches_[o->cache].live;
-  if (s.inuse-- == s.objects) {  // was full: back on the partial list
-    s.on_partial = true;
-    caches_[o->cache].partial.push_back(o->slab);
-  }
+  if (s.inuse-- == s.objects) caches_[o->cache].partial.push_back(o->slab);  // was full
   return true;
 }
 
@@ -259,30 +266,6 @@ bool Heap::poison_intact(const HeapObject& o) const {
     i += n;
   }
   return p[o.size - 1] == kPoisonEnd;
-}
-
-ObjShadow& Heap::shadow(const HeapObject& o) { return slabs_[o.slab].shadow[o.index]; }
-
-bool Heap::mapped(Addr a, std::uint64_t len) const {
-  return a >= layout::kPageOffset && a - layout::kPageOffset + len <= size_ &&
-         a - layout::kPageOffset + len >= len;
-}
-
-std::uint64_t Heap::read_u64(Addr a) const {
-  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: read of unmapped 0x{:x}", a));
-  std::uint64_t v;
-  std::memcpy(&v, ptr(a), 8);
-  return v;
-}
-
-void Heap::write_u64(Addr a, std::uint64_t v) {
-  if (!mapped(a, 8)) throw std::out_of_range(fmt::format("heap: write of unmapped 0x{:x}", a));
-  std::memcpy(ptr(a), &v, 8);
-}
-
-Addr Heap::struct_page(Addr a) const {
-  return layout::kVmemmapStart +
-         ((a - layout::kPageOffset) >> layout::kPageShift) * layout::kStructPageSize;
 }
 
 }  // namespace rcusim

@@ -7,9 +7,14 @@
 // anything but the start of a live object is reported as a BUG, as slub_debug would.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/heap/layout.hpp"
@@ -21,9 +26,14 @@ inline constexpr std::uint8_t kPoisonFree = 0x6b;
 inline constexpr std::uint8_t kPoisonEnd = 0xa5;
 
 // Simulator bookkeeping kept beside each object slot, like SLUB debug's struct track: it never
-// decides what the kernel does, it only lets results say when an object was queued.
+// decides what the kernel does, it only lets results say when an object was queued. One word
+// per slot, all slots in one array: a lookup costs the host a single cache line.
 struct ObjShadow {
-  std::int64_t queued_at = -1;  // cycles; -1 when not waiting for a grace period
+  static constexpr std::int64_t kNotQueued = -1;
+  static constexpr std::int64_t kFree = std::numeric_limits<std::int64_t>::min();
+  // cycles; kNotQueued while allocated and not waiting for a grace period, kFree for a free slot
+  std::int64_t queued_at = kFree;
+  bool live() const { return queued_at != kFree; }
 };
 
 struct KmemCache {
@@ -42,6 +52,7 @@ struct HeapObject {
   std::uint32_t slab = 0;
   std::uint32_t index = 0;
   bool live = false;
+  std::uint32_t slot = 0;  // its ObjShadow
 };
 
 class Heap {
@@ -58,6 +69,7 @@ class Heap {
   void set_bug_sink(BugSink s) { bug_ = std::move(s); }
   std::uint32_t kmem_cache_create(const std::string& name, std::uint32_t size);
   const KmemCache& cache(std::uint32_t id) const { return caches_[id]; }
+  std::string_view cache_name(std::uint32_t id) const;  // "kmalloc_large" for kLarge
   // The kmalloc-N cache that serves `size`, or kLarge beyond kmalloc-8192.
   std::uint32_t kmalloc_cache(std::uint64_t size) const;
 
@@ -66,13 +78,29 @@ class Heap {
   bool kfree(Addr a);                // false (and a BUG report) on an invalid or double free
   bool kmem_cache_free(std::uint32_t cache, Addr a);
 
-  std::uint64_t read_u64(Addr a) const;
-  void write_u64(Addr a, std::uint64_t v);
-  bool mapped(Addr a, std::uint64_t len) const;
+  // The accessors below run several times per simulated object: inline, checks out of line.
+  std::uint64_t read_u64(Addr a) const {
+    if (!mapped(a, 8)) unmapped("read", a);
+    std::uint64_t v;
+    std::memcpy(&v, ptr(a), 8);
+    return v;
+  }
+  void write_u64(Addr a, std::uint64_t v) {
+    if (!mapped(a, 8)) unmapped("write", a);
+    std::memcpy(ptr(a), &v, 8);
+  }
+  bool mapped(Addr a, std::uint64_t len) const {
+    return a >= layout::kPageOffset && a - layout::kPageOffset + len <= size_ &&
+           a - layout::kPageOffset + len >= len;
+  }
   std::optional<HeapObject> find(Addr a) const;  // the object slot containing a
   bool poison_intact(const HeapObject& o) const;
-  ObjShadow& shadow(const HeapObject& o);
-  Addr struct_page(Addr a) const;  // vmemmap address of the page holding a
+  ObjShadow& shadow(const HeapObject& o) { return shadow_[o.slot]; }
+  // vmemmap address of the page holding a
+  Addr struct_page(Addr a) const {
+    return layout::kVmemmapStart +
+           ((a - layout::kPageOffset) >> layout::kPageShift) * layout::kStructPageSize;
+  }
 
   std::uint64_t objects_live() const { return objects_live_; }
   std::uint64_t bytes_live() const { return bytes_live_; }
@@ -87,10 +115,20 @@ class Heap {
     std::uint32_t size = 0;
     std::uint32_t inuse = 0;
     std::uint32_t order = 0;
+    std::uint32_t slot = 0;      // shadow_ index of its first object
+    std::uint32_t capacity = 0;  // shadow_ entries reserved there (kept when the id is reused)
     Addr freelist = 0;
-    bool on_partial = false;
-    std::vector<std::uint8_t> live;
-    std::vector<ObjShadow> shadow;
+  };
+  // Per page of the direct map, what find() needs without touching the slab (the simulator's
+  // struct page). Zero-initialised by calloc, so pages never used cost no host memory.
+  struct PageInfo {
+    std::uint32_t slab;    // slab id + 1; 0 when no slab owns the page
+    std::uint32_t cache;   // kmalloc_large slabs: kLarge
+    std::uint32_t offset;  // of the page from its slab's base, in bytes
+    std::uint32_t slot;    // shadow_ index of the slab's first object
+  };
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
   };
   std::uint8_t* ptr(Addr a) { return base_ + (a - layout::kPageOffset); }
   const std::uint8_t* ptr(Addr a) const { return base_ + (a - layout::kPageOffset); }
@@ -102,20 +140,39 @@ class Heap {
   bool free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache);
   void poison(Addr start, std::uint32_t size);
   void bug(const std::string& kind, const std::string& msg) const;
-  const Slab* slab_of(Addr a) const;
+  [[noreturn]] static void unmapped(const char* access, Addr a);
+  void set_pages(const Slab& s, std::uint32_t id_plus_one);
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
   bool poison_ = true;
   Addr next_page_ = layout::kPageOffset;
   std::vector<std::vector<Addr>> free_runs_;  // per order
-  std::vector<std::uint32_t> page_slab_;      // pfn -> slab index + 1
+  std::unique_ptr<PageInfo[], FreeDeleter> pages_;  // by pfn
   std::vector<Slab> slabs_;
+  std::vector<ObjShadow> shadow_;  // every slab's slots, each slab's contiguous
   std::vector<std::uint32_t> free_slab_ids_;
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
   std::uint64_t objects_live_ = 0, bytes_live_ = 0, pages_used_ = 0, peak_pages_ = 0;
   BugSink bug_;
 };
+
+inline std::optional<HeapObject> Heap::find(Addr a) const {
+  if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return std::nullopt;
+  const Addr off = a - layout::kPageOffset;
+  const PageInfo& p = pages_[off >> layout::kPageShift];
+  if (!p.slab) return std::nullopt;
+  // Slab caches' geometry is in the (few, hot) caches; only kmalloc_large reads its slab.
+  const bool large = p.cache == kLarge;
+  const std::uint32_t size = large ? slabs_[p.slab - 1].size : caches_[p.cache].size;
+  const std::uint32_t objects = large ? 1 : caches_[p.cache].objects;
+  // A slab is far below 4 GiB: the offset divides in 32 bits.
+  const std::uint32_t in_slab = p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
+  const std::uint32_t idx = in_slab / size;
+  if (idx >= objects) return std::nullopt;  // slack at the end of the slab
+  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx,
+                    shadow_[p.slot + idx].live(), p.slot + idx};
+}
 
 }  // namespace rcusim

@@ -189,33 +189,41 @@ void ClassicRcu::note_donelist(Cpu& cpu, const rcu_data& r) {
 void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
   cpu.fetch(k_.text.rcu_do_batch);
   k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_batch_start, 0, 0, 0, r.qlen, r.blimit});
+  // Each callback is charged what this CPU's counters advanced while it ran. Nothing runs
+  // between two callbacks, so the figures after one are those before the next: one snapshot each.
+  const AccessCounters& ctr = k_.mem->counters(cpu.id());
+  const CacheCounters* cc = k_.cache ? &k_.cache->cache_counters(cpu.id()) : nullptr;
+  Cycles t0 = cpu.now();
+  std::uint64_t a0 = ctr.accesses;
+  ClassCounts c0 = ctr.by_class;
+  std::array<ClassCounts, kCacheLevels> m0{};
+  ClassCounts coh0{};
+  if (cc) {
+    for (std::size_t l = 0; l < kCacheLevels; ++l) m0[l] = cc->levels[l].misses;
+    coh0 = cc->coherence_misses;
+  }
   long count = 0;
   Addr list = r.donelist.head;
   while (list) {
-    const Cycles t0 = cpu.now();
-    const auto& ctr = k_.mem->counters(cpu.id());
-    const std::uint64_t a0 = ctr.accesses;
-    const auto c0 = ctr.by_class;
-    std::array<ClassCounts, kCacheLevels> m0{};
-    ClassCounts coh0{};
-    if (k_.cache) {
-      const CacheCounters& cc = k_.cache->cache_counters(cpu.id());
-      for (std::size_t l = 0; l < kCacheLevels; ++l) m0[l] = cc.levels[l].misses;
-      coh0 = cc.coherence_misses;
-    }
     cpu.charge(k_.cfg.costs.do_batch);
     cpu.read(list + kNextOff, 8, MemClass::rcu_head);
     const Addr next = k_.heap.read_u64(list + kNextOff);
     const Path p = rcu_reclaim(cpu, list);
     PathStats& ps = k_.stats.path[static_cast<std::size_t>(p)];
-    ps.cycles += (cpu.now() - t0).v;
+    const Cycles t1 = cpu.now();
+    ps.cycles += (t1 - t0).v;
+    t0 = t1;
     ps.accesses += ctr.accesses - a0;
+    a0 = ctr.accesses;
     for (std::size_t i = 0; i < kMemClasses; ++i) ps.by_class[i] += ctr.by_class[i] - c0[i];
-    if (k_.cache) {  // this object's misses, per level and kind of memory
-      const CacheCounters& cc = k_.cache->cache_counters(cpu.id());
-      for (std::size_t l = 0; l < kCacheLevels; ++l)
-        for (std::size_t i = 0; i < kMemClasses; ++i) ps.misses[l][i] += cc.levels[l].misses[i] - m0[l][i];
-      for (std::size_t i = 0; i < kMemClasses; ++i) ps.coherence_misses[i] += cc.coherence_misses[i] - coh0[i];
+    c0 = ctr.by_class;
+    if (cc) {  // this object's misses, per level and kind of memory
+      for (std::size_t l = 0; l < kCacheLevels; ++l) {
+        for (std::size_t i = 0; i < kMemClasses; ++i) ps.misses[l][i] += cc->levels[l].misses[i] - m0[l][i];
+        m0[l] = cc->levels[l].misses;
+      }
+      for (std::size_t i = 0; i < kMemClasses; ++i) ps.coherence_misses[i] += cc->coherence_misses[i] - coh0[i];
+      coh0 = cc->coherence_misses;
     }
     list = next;
     if (++count >= r.blimit || k_.stopped()) break;

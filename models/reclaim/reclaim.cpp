@@ -37,7 +37,7 @@ void note_reclaimed(Cpu& cpu, Addr head, Path path) {
   k.stats.reclaimed(o->size);
   if (k.cfg.output.latencies)
     k.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, o->size});
-  sh.queued_at = -1;
+  sh.queued_at = ObjShadow::kNotQueued;
 }
 
 void oops(Cpu& cpu, Addr func, Addr head) {

@@ -84,7 +84,7 @@ void MixTask::update(Cpu& cpu) {
   cpu.fetch(k.text.rcu_updater, MemClass::reader_code);
   for (std::int64_t i = 0; i < w_.update_batch && !k.stopped(); ++i) {
     retire_one(cpu);
-    cpu.run_for(Cycles{0}, TaskCtx::kernel);  // take interrupts that fell due meanwhile
+    cpu.take_interrupts();
   }
 }
 

@@ -107,7 +107,7 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
                          k.rcu->qlen(cpu.id())));
       k.fire("queued:" + a.label, cpu.now());
     }
-    cpu.run_for(Cycles{0}, TaskCtx::kernel);  // take interrupts that fell due meanwhile
+    cpu.take_interrupts();
   }
   if (a.count > 1 || a.label.empty())
     k.note(cpu.id(), cpu.now(), fmt::format("{} x {}{}", a.count, a.action,
