@@ -123,6 +123,13 @@ void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
   if (coherent_) dir_.prefetch(p.l1d.line_of(a));
 }
 
+void CacheHierarchy::expect(int cpu, Addr addr) {
+  check_cpu(cpu);
+  const Private& p = priv(cpu);
+  p.l1d.prefetch(p.l1d.line_of(addr));
+  prefetch_below_l1(p, addr);
+}
+
 // The L1 missed: the L2 if there is one, then the LLC, DRAM or another CPU.
 Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                                 bool l1_coherence_miss) {

@@ -34,6 +34,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   Cycles access(int cpu, Addr addr, std::uint32_t size, AccessKind kind, MemClass cls) override;
   Cycles indirect_call(int cpu, Addr site, Addr target) override;
   const AccessCounters& counters(int cpu) const override { return cache_counters(cpu).access; }
+  void expect(int cpu, Addr addr) override;
 
   // One reference as Cachegrind counts it: the whole range goes to each level together and
   // misses there if any of its lines does; the cost is the latency of the level that held it all.

@@ -79,6 +79,10 @@ class Heap {
   bool kmem_cache_free(std::uint32_t cache, Addr a);
 
   // The accessors below run several times per simulated object: inline, checks out of line.
+  // A host-side hint: the bytes at `a` will be read soon (no effect if `a` is not mapped).
+  void prefetch(Addr a) const {
+    if (mapped(a, 1)) __builtin_prefetch(ptr(a));
+  }
   std::uint64_t read_u64(Addr a) const {
     if (!mapped(a, 8)) unmapped("read", a);
     std::uint64_t v;

@@ -44,6 +44,9 @@ class MemoryCost {
   // target's text is fetched separately).
   virtual Cycles indirect_call(int cpu, Addr site, Addr target) = 0;
   virtual const AccessCounters& counters(int cpu) const = 0;
+  // A host-side hint that `cpu` will access `addr` soon, as the kernel's prefetch(next) in
+  // rcu_do_batch(): a model may start loading its own state for that line. Changes no result.
+  virtual void expect(int /*cpu*/, Addr /*addr*/) {}
 };
 
 }  // namespace rcusim
