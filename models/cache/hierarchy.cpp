@@ -194,7 +194,10 @@ void CacheHierarchy::take_ownership(int cpu, Private& p, Addr first, Addr last) 
 bool CacheHierarchy::holds(int cpu, std::uint64_t line) const {
   const Private* p = private_[static_cast<std::size_t>(cpu)].get();
   if (p == nullptr) return false;
-  return p->l1d.contains(line) || p->l1i.contains(line) || (p->l2 && p->l2->contains(line));
+  // Data lines are what the directory mostly asks about: a copy is in the L1D or, once evicted
+  // from it, often still in the L2, whose set the host fetches meanwhile.
+  if (p->l2) p->l2->prefetch(line);
+  return p->l1d.contains(line) || (p->l2 && p->l2->contains(line)) || p->l1i.contains(line);
 }
 
 // A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
