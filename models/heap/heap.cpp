@@ -41,22 +41,23 @@ std::uint32_t pages_order(std::uint64_t bytes) {
 }  // namespace
 
 Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
-  void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+  const std::uint64_t heap_bytes = (size_ + layout::kPageSize - 1) & ~(layout::kPageSize - 1);
+  mapping_ = heap_bytes + size_ / layout::kPageSize * sizeof(PageInfo);
+  void* p = mmap(nullptr, mapping_, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::runtime_error("heap: cannot reserve backing memory");
   base_ = static_cast<std::uint8_t*>(p);
   // Objects are touched all over the heap, so with 4 KiB pages almost every access misses the
-  // host's TLB. Ask for transparent huge pages (a hint; no effect where THP is off): only the
-  // 2 MiB extents the bump allocator reaches get backed.
-  madvise(p, size_, MADV_HUGEPAGE);
-  pages_.reset(static_cast<PageInfo*>(std::calloc(size_ / layout::kPageSize, sizeof(PageInfo))));
-  if (!pages_) throw std::runtime_error("heap: cannot allocate the page array");
+  // host's TLB. Ask for transparent huge pages (a hint; no effect where THP is off), for the
+  // page array too: only the 2 MiB extents actually used get backed.
+  madvise(p, mapping_, MADV_HUGEPAGE);
+  pages_ = reinterpret_cast<PageInfo*>(base_ + heap_bytes);  // zero-filled: no slab anywhere
   free_runs_.resize(32);
   for (std::uint32_t s : kKmallocSizes)
     kmalloc_caches_.push_back(kmem_cache_create(fmt::format("kmalloc-{}", s), s));
 }
 
-Heap::~Heap() { munmap(base_, size_); }
+Heap::~Heap() { munmap(base_, mapping_); }
 
 void Heap::bug(const std::string& kind, const std::string& msg) const {
   if (bug_) bug_(kind, msg);

@@ -7,11 +7,9 @@
 // anything but the start of a live object is reported as a BUG, as slub_debug would.
 #pragma once
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,15 +122,12 @@ class Heap {
     Addr freelist = 0;
   };
   // Per page of the direct map, what find() needs without touching the slab (the simulator's
-  // struct page). Zero-initialised by calloc, so pages never used cost no host memory.
+  // struct page). The array follows the heap in its reservation: pages never used cost nothing.
   struct PageInfo {
     std::uint32_t slab;    // slab id + 1; 0 when no slab owns the page
     std::uint32_t cache;   // kmalloc_large slabs: kLarge
     std::uint32_t offset;  // of the page from its slab's base, in bytes
     std::uint32_t slot;    // shadow_ index of the slab's first object
-  };
-  struct FreeDeleter {
-    void operator()(void* p) const { std::free(p); }
   };
   std::uint8_t* ptr(Addr a) { return base_ + (a - layout::kPageOffset); }
   const std::uint8_t* ptr(Addr a) const { return base_ + (a - layout::kPageOffset); }
@@ -149,10 +144,11 @@ class Heap {
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
+  std::uint64_t mapping_ = 0;  // bytes reserved: the heap, then pages_
+  PageInfo* pages_ = nullptr;  // by pfn
   bool poison_ = true;
   Addr next_page_ = layout::kPageOffset;
   std::vector<std::vector<Addr>> free_runs_;  // per order
-  std::unique_ptr<PageInfo[], FreeDeleter> pages_;  // by pfn
   std::vector<Slab> slabs_;
   std::vector<ObjShadow> shadow_;  // every slab's slots, each slab's contiguous
   std::vector<std::uint32_t> free_slab_ids_;
