@@ -37,7 +37,7 @@ std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const Kernel& k
 
 // Samples memory waiting for reclaim at a fixed simulated period; prints progress (wall-clock
 // is used for nothing else) when asked.
-void sampler(Kernel& k, bool progress) {
+void sampler(Kernel& k, bool progress, std::chrono::duration<double> progress_after) {
   const auto wall0 = std::chrono::steady_clock::now();
   auto last_print = wall0;
   const Cycles step = k.cycles(k.cfg.output.sample_interval);
@@ -47,7 +47,8 @@ void sampler(Kernel& k, bool progress) {
     k.stats.series.push_back({t.v, k.stats.waiting_objects, k.stats.waiting_bytes});
     if (!progress) continue;
     const auto now = std::chrono::steady_clock::now();
-    if (now - wall0 > std::chrono::seconds(1) && now - last_print > std::chrono::milliseconds(500)) {
+    if (now - wall0 >= progress_after &&
+        (!printed || now - last_print > std::chrono::milliseconds(500))) {
       last_print = now;
       printed = true;
       std::fprintf(stderr, "\r  simulated %.3f / %.3f ms, %llu objects reclaimed   ",
@@ -83,7 +84,9 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
     sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],
                        [&k, i, t] { k.cpu(i).main_loop(*t); });
   }
-  sg4::Actor::create("sampler", hosts[0], [&k, p = opt.progress] { sampler(k, p); })->daemonize();
+  sg4::Actor::create("sampler", hosts[0], [&k, &opt] {
+    sampler(k, opt.progress, std::chrono::duration<double>(opt.progress_after_s));
+  })->daemonize();
   e.run();
   r.end = Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())};
   if (!k.stopped() || k.outcome() != "oops") audit_pending_callbacks(k, r.end);

@@ -13,6 +13,7 @@ namespace rcusim {
 struct RunOptions {
   std::vector<std::string> simgrid_args;  // --cfg=... and --log=... passed through
   bool progress = false;                  // progress lines on stderr for long runs
+  double progress_after_s = 1.0;          // wall seconds before the first one
 };
 
 struct RunResult {

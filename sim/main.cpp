@@ -29,6 +29,7 @@ struct RunArgs {
   std::string out;
   std::vector<std::string> sets;
   bool quiet = false;
+  double progress_after_s = RunOptions{}.progress_after_s;
 };
 
 Config load(const RunArgs& a) {
@@ -42,6 +43,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_args) {
   RunOptions opt;
   opt.simgrid_args = sg_args;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
+  opt.progress_after_s = a.progress_after_s;
   RunResult r = run_simulation(cfg, opt);
   const auto summary = summarize(cfg, r);
   const std::string dir = a.out.empty() ? "results/" + cfg.name : a.out;
@@ -84,6 +86,10 @@ int main(int argc, char** argv) {
   run->add_option("--out", ra.out, "result directory (default results/<scenario name>)");
   run->add_option("--set", ra.sets, "override a scenario key: key.path=value (repeatable)");
   run->add_flag("--quiet", ra.quiet, "print nothing but errors");
+  // Hidden: lets a test see progress lines without depending on how fast the run is.
+  run->add_option("--progress-after", ra.progress_after_s, "wall seconds before progress lines")
+      ->check(CLI::NonNegativeNumber)
+      ->group("");
 
   RunArgs va;
   auto* validate = app.add_subcommand("validate", "check a scenario file and print the resolved scenario");
