@@ -3,36 +3,33 @@
 namespace rcusim {
 
 Directory::Fill Directory::fill(int cpu, std::uint64_t line, bool ask_elsewhere) {
-  LineTable::Line& l = lines_[line];
+  std::uint64_t& w = lines_[line];
   Fill f;
-  if (l.writer != 0) {
+  if (holders_.modified(w)) {
     // The writer supplies the line if it still has it. If it is gone from the writer's caches,
     // it was written back; that includes `cpu` itself refilling a line it wrote and evicted.
-    if (const int owner = static_cast<int>(l.writer - 1);
-        owner != cpu && copies_.holds(owner, line)) {
+    if (const int owner = holders_.owner(w); owner != cpu && copies_.holds(owner, line)) {
       copies_.downgrade(owner, line);  // supplies the data and keeps a shared copy
       f.from_owner = true;
     }
-    l.writer = 0;  // writebacks cost nothing here
+    w = holders_.clean(w);  // writebacks cost nothing here
   }
   if (ask_elsewhere && !f.from_owner) {
-    prefetch_copies(l.holders, cpu, line);
-    f.held_elsewhere =
-        holders_.any(l.holders, [&](int h) { return h != cpu && copies_.holds(h, line); });
+    prefetch_copies(w, cpu, line);
+    f.held_elsewhere = holders_.any(w, [&](int h) { return h != cpu && copies_.holds(h, line); });
   }
-  l.holders = holders_.add(l.holders, cpu, [&](int h) { return copies_.holds(h, line); });
+  w = holders_.add(w, cpu, [&](int h) { return copies_.holds(h, line); });
   return f;
 }
 
 void Directory::write(int cpu, std::uint64_t line) {
-  LineTable::Line& l = lines_[line];
-  prefetch_copies(l.holders, cpu, line);
-  holders_.any(l.holders, [&](int h) {
+  std::uint64_t& w = lines_[line];
+  prefetch_copies(w, cpu, line);
+  holders_.any(w, [&](int h) {
     if (h != cpu) copies_.drop(h, line);
     return false;
   });
-  l.holders = holders_.only(cpu);
-  l.writer = static_cast<std::uint32_t>(cpu) + 1;
+  w = holders_.owned_by(cpu);
 }
 
 // Each member's copies are in tag arrays the host has likely evicted: their misses overlap.

@@ -1,9 +1,8 @@
-// The directory's state of every line: its holder set and, if one CPU holds it modified, which.
-// Lines come in pages of 512 consecutive lines, each allocated when one of its lines is first
+// The directory's state of every line, a Holders word. Lines come in pages of 512 consecutive lines, each allocated when one of its lines is first
 // filled and kept from then on, found through a small hash map from page number. A lookup is a
-// direct index, with no probing among lines and no rebuild of a crowded table; the cost is 16
-// bytes per line of every page of simulated memory the CPUs touched (a quarter of it), the same
-// order as the heap's own shadow. A line's two fields share a host cache line.
+// direct index, with no probing among lines and no rebuild of a crowded table; the cost is 8
+// bytes per line of every page of simulated memory the CPUs touched (an eighth of it), the same
+// order as the heap's own shadow.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -17,13 +16,8 @@ namespace rcusim {
 
 class LineTable {
  public:
-  struct Line {
-    std::uint64_t holders = 0;  // a Holders word
-    std::uint32_t writer = 0;   // 1 + the CPU holding it modified, 0 when clean
-  };
-
-  // The state of `line`, zero until first written.
-  Line& operator[](std::uint64_t line) {
+  // The word of `line`, zero (no holders, clean) until first written.
+  std::uint64_t& operator[](std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     if (number != last_number_) {
       last_ = page(number);
@@ -45,7 +39,7 @@ class LineTable {
  private:
   static constexpr unsigned kPageBits = 9;
   static constexpr std::uint64_t kPageMask = (std::uint64_t{1} << kPageBits) - 1;
-  using Page = std::array<Line, std::size_t{1} << kPageBits>;
+  using Page = std::array<std::uint64_t, std::size_t{1} << kPageBits>;
   static_assert(std::is_trivially_destructible_v<Page>);  // the arena frees without destructors
 
   Page* page(std::uint64_t number) {
@@ -53,7 +47,7 @@ class LineTable {
     if (index_.crowded())
       index_.rebuild(2 * index_.capacity(), [](std::uint64_t, Page*&) { return true; });
     ++pages_;
-    return index_[number] = new (arena_.allocate(sizeof(Page))) Page{};  // clean, no holders
+    return index_[number] = new (arena_.allocate(sizeof(Page))) Page{};
   }
 
   HostArena arena_;
