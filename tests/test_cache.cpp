@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -17,6 +19,7 @@
 
 #include "models/cache/hierarchy.hpp"
 #include "models/cache/holders.hpp"
+#include "models/cache/host_arena.hpp"
 #include "models/cache/replay.hpp"
 #include "models/cache/set_assoc.hpp"
 #include "sim/cachesim.hpp"
@@ -74,6 +77,31 @@ TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
   for (std::uint64_t line : {4, 6, 8, 10}) CHECK(c.contains(line));
   CHECK(c.ref(0) == Ref::miss);  // the invalidated tag was reused by 10: an ordinary miss now
   CHECK_FALSE(c.contains(6));
+}
+
+TEST_CASE("cache: a direct-mapped set finds its own invalidated tag: a coherence miss") {
+  using Ref = SetAssocCache::Ref;
+  SetAssocCache c(LevelConfig{4 * 64, 1, 64, Cycles{4}});  // 4 sets x 1 way
+  CHECK(c.ref(5) == Ref::miss);
+  CHECK(c.ref(5) == Ref::hit);
+  CHECK(c.invalidate(5));
+  CHECK(c.ref(5) == Ref::coherence_miss);  // its own tag, in the only way
+  CHECK(c.ref(5) == Ref::hit);
+  CHECK(c.ref(9) == Ref::miss);  // same set: 5 goes
+  CHECK_FALSE(c.contains(5));
+}
+
+TEST_CASE("cache: the host arena hands out zeroed, line-aligned memory, chunk after chunk") {
+  HostArena arena;
+  std::vector<unsigned char*> blocks;
+  for (std::size_t bytes : {1u, 100u, 4096u, 3u << 20, 64u}) {  // one bigger than a 2 MiB chunk
+    auto* p = static_cast<unsigned char*>(arena.allocate(bytes));
+    CHECK(reinterpret_cast<std::uintptr_t>(p) % 64 == 0);
+    CHECK(std::all_of(p, p + bytes, [](unsigned char b) { return b == 0; }));
+    std::fill_n(p, bytes, 0xa5);  // blocks do not overlap: the checks above would see this
+    blocks.push_back(p);
+  }
+  CHECK(blocks[1] - blocks[0] == 64);  // 1 byte takes one host line
 }
 
 TEST_CASE("cache: assoc + 1 lines in one L1D set evict the LRU one to the L2") {
