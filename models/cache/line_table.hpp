@@ -1,16 +1,16 @@
-// The directory's state of every line, a Holders word. Lines come in pages of 512 consecutive lines, each allocated when one of its lines is first
-// filled and kept from then on, found through a small hash map from page number. A lookup is a
-// direct index, with no probing among lines and no rebuild of a crowded table; the cost is 8
-// bytes per line of every page of simulated memory the CPUs touched (an eighth of it), the same
-// order as the heap's own shadow.
+// The directory's state of every line, a Holders word. Lines come in pages of 512 consecutive
+// lines, each allocated when one of its lines is first filled and kept from then on, and found
+// through a small hash index of page numbers. A lookup is a direct index, with no probing among
+// lines and no rebuild of a crowded table; the cost is 8 bytes per line of every page of
+// simulated memory the CPUs touched (an eighth of it), the same order as the heap's own shadow.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <new>
 #include <type_traits>
+#include <vector>
 
 #include "models/cache/host_arena.hpp"
-#include "models/cache/line_map.hpp"
 
 namespace rcusim {
 
@@ -29,9 +29,8 @@ class LineTable {
   // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
   void prefetch(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
-    Page* const* p = number == last_number_ ? &last_ : index_.find(number);
-    if (p == nullptr) return;
-    __builtin_prefetch(&(**p)[line & kPageMask]);
+    const Page* p = number == last_number_ ? last_ : slot(number).page;
+    if (p != nullptr) __builtin_prefetch(&(*p)[line & kPageMask]);
   }
 
   std::size_t bytes() const { return pages_ * sizeof(Page); }
@@ -39,21 +38,40 @@ class LineTable {
  private:
   static constexpr unsigned kPageBits = 9;
   static constexpr std::uint64_t kPageMask = (std::uint64_t{1} << kPageBits) - 1;
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};  // never a page number: 58-bit lines
   using Page = std::array<std::uint64_t, std::size_t{1} << kPageBits>;
   static_assert(std::is_trivially_destructible_v<Page>);  // the arena frees without destructors
 
+  // The page index: open addressing on page numbers, linear probing, grown at half full.
+  struct Slot {
+    std::uint64_t number = kNone;
+    Page* page = nullptr;
+  };
+  // The slot holding `number`, or the empty one it would take.
+  Slot& slot(std::uint64_t number) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>((number * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+    while (slots_[i].number != number && slots_[i].number != kNone) i = (i + 1) & mask;
+    return slots_[i];
+  }
   Page* page(std::uint64_t number) {
-    if (Page** p = index_.find(number)) return *p;
-    if (index_.crowded())
-      index_.rebuild(2 * index_.capacity(), [](std::uint64_t, Page*&) { return true; });
+    if (Slot& s = slot(number); s.page != nullptr) return s.page;
+    if (2 * (pages_ + 1) > slots_.size()) {
+      std::vector<Slot> old(2 * slots_.size());
+      old.swap(slots_);
+      for (const Slot& o : old)
+        if (o.page != nullptr) slot(o.number) = o;
+    }
     ++pages_;
-    return index_[number] = new (arena_.allocate(sizeof(Page))) Page{};
+    Slot& s = slot(number);
+    s = {number, new (arena_.allocate(sizeof(Page))) Page{}};
+    return s.page;
   }
 
   HostArena arena_;
-  LineMap<Page*> index_;  // page number -> page
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
   std::size_t pages_ = 0;
-  std::uint64_t last_number_ = ~std::uint64_t{0};  // never a page number: lines have 58 bits
+  std::uint64_t last_number_ = kNone;
   Page* last_ = nullptr;
 };
 
