@@ -97,6 +97,10 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr slot = world.slot_addr(s);
   cpu.read(slot, 8, MemClass::reader_data);
   const Addr old = k.heap.read_u64(slot);
+  // The old object is cold by now; its rcu_head is written by call_rcu() below, after kmalloc():
+  // the host starts fetching the model's state for it meanwhile.
+  k.heap.prefetch(old + ty.head_offset);
+  k.mem->expect(cpu.id(), old + ty.head_offset);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
   if (!nw) {
