@@ -32,6 +32,12 @@ void Directory::write(int cpu, std::uint64_t line) {
   w = holders_.owned_by(cpu);
 }
 
+void Directory::prefetch_writer(int cpu, std::uint64_t line) {
+  const std::uint64_t* w = lines_.peek(line);
+  if (w == nullptr || !holders_.modified(*w)) return;
+  if (const int owner = holders_.owner(*w); owner != cpu) copies_.prefetch(owner, line);
+}
+
 // Each member's copies are in tag arrays the host has likely evicted: their misses overlap.
 void Directory::prefetch_copies(std::uint64_t holders, int cpu, std::uint64_t line) const {
   holders_.any(holders, [&](int h) {

@@ -44,6 +44,9 @@ class Directory {
 
   // A host-side hint: `line` will be filled or written soon. Changes nothing.
   void prefetch(std::uint64_t line) { lines_.prefetch(line); }
+  // A host-side hint, once `cpu` has missed `line` privately: if another CPU wrote it, fill()
+  // will probe that CPU's caches, so the host starts fetching them now. Changes nothing.
+  void prefetch_writer(int cpu, std::uint64_t line);
 
   // Host memory the lines' states take.
   std::size_t bytes() const { return lines_.bytes(); }

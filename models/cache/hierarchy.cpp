@@ -134,6 +134,7 @@ void CacheHierarchy::expect(int cpu, Addr addr) {
 Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                                 bool l1_coherence_miss) {
   prefetch_below_l1(p, first);
+  if (coherent_) dir_.prefetch_writer(cpu, p.l1d.line_of(first));
   if (!p.l2) return private_miss(cpu, first, last, cls, l1_coherence_miss);
   LevelCounters& k2 = counters_[static_cast<std::size_t>(cpu)].level(CacheLevel::l2);
   const auto c = static_cast<std::size_t>(cls);

@@ -26,11 +26,15 @@ class LineTable {
     return (*last_)[line & kPageMask];
   }
 
-  // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
-  void prefetch(std::uint64_t line) {
+  // The word of `line` if its page exists, without creating it.
+  const std::uint64_t* peek(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     const Page* p = number == last_number_ ? last_ : slot(number).page;
-    if (p != nullptr) __builtin_prefetch(&(*p)[line & kPageMask]);
+    return p != nullptr ? &(*p)[line & kPageMask] : nullptr;
+  }
+  // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
+  void prefetch(std::uint64_t line) {
+    if (const std::uint64_t* w = peek(line)) __builtin_prefetch(w);
   }
 
   std::size_t bytes() const { return pages_ * sizeof(Page); }
