@@ -30,7 +30,9 @@ class PrivateCopies {
 
 class Directory {
  public:
-  Directory(int cpus, PrivateCopies& copies) : holders_(cpus), copies_(copies) {}
+  // Directory pages come from `arena`.
+  Directory(int cpus, PrivateCopies& copies, HostArena& arena)
+      : holders_(cpus), copies_(copies), lines_(arena) {}
 
   struct Fill {
     bool from_owner = false;      // another CPU held it modified and supplied it (now shared)

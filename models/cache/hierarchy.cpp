@@ -31,7 +31,7 @@ CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
       coherent_(cpus > 1),
       private_(static_cast<std::size_t>(cpus)),
       llc_(cfg_.llc, arena_),
-      dir_(cpus, *this),
+      dir_(cpus, *this, arena_),
       counters_(static_cast<std::size_t>(cpus)) {}
 
 void CacheHierarchy::bad_cpu(int cpu) const {
@@ -71,8 +71,9 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
       cost += hit;
     } else {
       ++k1.misses[c];
-      cost += below_l1(cpu, p, std::max(addr, l1.first_byte(line)),
-                       std::min(last, l1.last_byte(line)), cls,
+      const Addr from = std::max(addr, l1.first_byte(line));
+      if (ifetch) prefetch_below_l1(p, from);  // data asked before the lookup
+      cost += below_l1(cpu, p, from, std::min(last, l1.last_byte(line)), cls,
                        r == SetAssocCache::Ref::coherence_miss);
     }
     if (rfo && !p.l1d.owned_mru(line)) {  // read for ownership (l1 is the L1D)
@@ -81,17 +82,18 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
     }
     if (line == end) break;
   }
-  ++k.access.accesses;
-  ++k.access.by_class[c];
-  k.access.cycles += cost.v;
-  return cost;
+  return counted(k, cls, cost);
 }
 
 Cycles CacheHierarchy::reference(int cpu, Addr addr, std::uint32_t size, AccessKind kind,
                                  MemClass cls) {
   check_cpu(cpu);
   const Cycles cost = walk(cpu, addr, last_byte(addr, size), kind, cls);
-  CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+  return counted(counters_[static_cast<std::size_t>(cpu)], cls, cost);
+}
+
+// One access of class `cls` that cost `cost`, in what MemoryCost::counters() reports.
+Cycles CacheHierarchy::counted(CacheCounters& k, MemClass cls, Cycles cost) {
   ++k.access.accesses;
   ++k.access.by_class[static_cast<std::size_t>(cls)];
   k.access.cycles += cost.v;
@@ -109,6 +111,7 @@ Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, Mem
     cost = ifetch ? cfg_.l1i.hit_latency : cfg_.l1d.hit_latency;
   } else {
     ++k1.misses[static_cast<std::size_t>(cls)];
+    prefetch_below_l1(p, first);
     cost = below_l1(cpu, p, first, last, cls, r1 == Range::coherence_miss);
   }
   if (coherent_ && is_write(kind)) take_ownership(cpu, p, first, last);
@@ -125,15 +128,16 @@ void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
 
 void CacheHierarchy::expect(int cpu, Addr addr) {
   check_cpu(cpu);
-  const Private& p = priv(cpu);
-  p.l1d.prefetch(p.l1d.line_of(addr));
-  prefetch_below_l1(p, addr);
+  const Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  if (p == nullptr) return;  // a hint builds no caches
+  p->l1d.prefetch(p->l1d.line_of(addr));
+  prefetch_below_l1(*p, addr);
 }
 
-// The L1 missed: the L2 if there is one, then the LLC, DRAM or another CPU.
+// The L1 missed (and the state below it was prefetched): the L2 if there is one, then the LLC,
+// DRAM or another CPU.
 Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                                 bool l1_coherence_miss) {
-  prefetch_below_l1(p, first);
   if (coherent_) dir_.prefetch_writer(cpu, p.l1d.line_of(first));
   if (!p.l2) return private_miss(cpu, first, last, cls, l1_coherence_miss);
   LevelCounters& k2 = counters_[static_cast<std::size_t>(cpu)].level(CacheLevel::l2);

@@ -71,6 +71,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   [[noreturn]] void bad_cpu(int cpu) const;
 
   Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
+  static Cycles counted(CacheCounters& k, MemClass cls, Cycles cost);
   void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
@@ -87,7 +88,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   CacheConfig cfg_;
   int cpus_;
   bool coherent_;  // more than one CPU: keep the directory
-  HostArena arena_;  // every tag array: declared before the caches that live in it
+  HostArena arena_;  // every tag array and directory page: declared before what lives in it
   std::vector<std::unique_ptr<Private>> private_;
   SetAssocCache llc_;
   Directory dir_;

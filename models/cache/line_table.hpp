@@ -16,6 +16,8 @@ namespace rcusim {
 
 class LineTable {
  public:
+  explicit LineTable(HostArena& arena) : arena_(arena) {}
+
   // The word of `line`, zero (no holders, clean) until first written.
   std::uint64_t& operator[](std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
@@ -72,7 +74,7 @@ class LineTable {
     return s.page;
   }
 
-  HostArena arena_;
+  HostArena& arena_;
   std::vector<Slot> slots_ = std::vector<Slot>(1024);
   std::size_t pages_ = 0;
   std::uint64_t last_number_ = kNone;
