@@ -10,14 +10,15 @@ namespace {
 void charge_slub(Cpu& cpu, std::uint32_t fn, Addr obj, std::int64_t cycles, AccessKind fp) {
   Kernel& k = cpu.kernel();
   const bool mapped = k.heap.mapped(obj, 8);
+  const Addr page = k.heap.struct_page(obj);
   if (mapped) {  // two independent lines: the host fetches the model's state for both at once
-    k.mem->expect(cpu.id(), k.heap.struct_page(obj));
+    k.mem->expect(cpu.id(), page);
     k.mem->expect(cpu.id(), obj);
   }
   cpu.fetch(fn);
   cpu.charge(cycles);
   if (!mapped) return;
-  cpu.access(k.heap.struct_page(obj), 8, AccessKind::modify, MemClass::slab_meta);
+  cpu.access(page, 8, AccessKind::modify, MemClass::slab_meta);
   cpu.access(obj, 8, fp, MemClass::slab_meta);
 }
 

@@ -97,10 +97,11 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr slot = world.slot_addr(s);
   cpu.read(slot, 8, MemClass::reader_data);
   const Addr old = k.heap.read_u64(slot);
+  const Addr head = old + ty.head_offset;
   // The old object is cold by now; its rcu_head is written by call_rcu() below, after kmalloc():
   // the host starts fetching the model's state for it meanwhile.
-  k.heap.prefetch(old + ty.head_offset);
-  k.mem->expect(cpu.id(), old + ty.head_offset);
+  k.heap.prefetch(head);
+  k.mem->expect(cpu.id(), head);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
   if (!nw) {
@@ -114,7 +115,6 @@ void MixTask::retire_one(Cpu& cpu) {
   cpu.write(nw, 16, MemClass::payload);
   k.heap.write_u64(slot, nw);
   cpu.write(slot, 8, MemClass::reader_data);
-  const Addr head = old + ty.head_offset;
   switch (ty.kind) {
     case TypeKind::kfree_only:
       if (rng_.chance(k.cfg.objects.kfree_rcu)) kfree_rcu(cpu, old, head);
