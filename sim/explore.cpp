@@ -1,6 +1,5 @@
 #include "sim/explore.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -65,11 +64,10 @@ int explore(const ExploreArgs& a) {
   for (std::int64_t i = 0; i < a.runs; ++i) {
     const std::int64_t seed = a.seed + i;
     const std::string rdir = fmt::format("{}/seed-{}", dir, seed);
-    std::string cmd = shell_quote(self_exe());
-    for (const auto& s : run_args(a, seed)) cmd += " " + shell_quote(s);
-    cmd += " --quiet --out " + shell_quote(rdir) + " >/dev/null 2>&1";
-    const int st = std::system(cmd.c_str());
-    const int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    std::vector<std::string> argv{self_exe()};
+    for (const auto& s : run_args(a, seed)) argv.push_back(s);
+    argv.insert(argv.end(), {"--quiet", "--out", rdir});
+    const int code = wait_exit(spawn(argv, "/dev/null"));
     if (code != 0 && code != 1) {
       std::cerr << fmt::format("rcusim explore: run with seed {} failed (exit {})\n", seed, code);
       return 2;
@@ -128,12 +126,11 @@ int explore(const ExploreArgs& a) {
   const auto args = run_args(a, bad->seed);
   std::cout << fmt::format("shortest failing run: seed {} ({} at {:.1f} us); reproduce with:\n  {}\n",
                            bad->seed, bad->outcome, static_cast<double>(bad->fail_ns) / 1e3, command(args));
-  std::string cmd = shell_quote(self_exe());
-  for (const auto& s : args) cmd += " " + shell_quote(s);
-  cmd += " --out " + shell_quote(fmt::format("{}/seed-{}", dir, bad->seed));
+  std::vector<std::string> argv{self_exe()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--out", fmt::format("{}/seed-{}", dir, bad->seed)});
   std::cout << std::flush;
-  const int st = std::system(cmd.c_str());  // prints that run's timeline and summary
-  (void)st;
+  wait_exit(spawn(argv, ""));  // prints that run's timeline and summary
   std::cout << fmt::format("per-run results in {}/ (explore.csv)\n", dir);
   return 0;
 }
@@ -159,6 +156,9 @@ void add_explore_command(CLI::App& app) {
       if (rc) std::exit(rc);
     } catch (const ScenarioError& e) {
       std::cerr << "rcusim: " << e.what() << '\n';
+      std::exit(2);
+    } catch (const std::runtime_error& e) {  // a run could not be started
+      std::cerr << "rcusim explore: " << e.what() << '\n';
       std::exit(2);
     }
     std::exit(0);

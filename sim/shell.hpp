@@ -1,8 +1,12 @@
-// What the commands that rerun rcusim (sweep, explore) need from the shell: this binary's path,
-// and an argument quoted so that a printed command line reproduces the run exactly.
+// What the commands that rerun rcusim (sweep, explore) need from the system: this binary's
+// path, a way to start it without a shell, and an argument quoted so that a printed command line
+// reproduces the run exactly.
 #pragma once
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace rcusim {
 
@@ -16,5 +20,11 @@ inline std::string shell_quote(const std::string& s) {
 }
 
 inline std::string self_exe() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+
+// Starts argv[0] (a path, no shell) with stdin from /dev/null and stdout and stderr into the file
+// `log`, or this process's own when `log` is empty. Throws std::runtime_error if it cannot.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log);
+// Waits for the child `pid`: its exit status, or -1 if a signal ended it.
+int wait_exit(pid_t pid);
 
 }  // namespace rcusim

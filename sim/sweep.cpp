@@ -2,8 +2,6 @@
 
 #include "sim/shell.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,8 +22,6 @@
 #include <stdexcept>
 
 #include "sim/scenario.hpp"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -337,23 +333,6 @@ std::vector<std::string> run_argv(const std::string& exe, const std::string& sce
   return v;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  std::vector<char*> a;
-  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-  a.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, a[0], &fa, nullptr, a.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0)
-    die(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)), kExitPointFailed);
-  return pid;
-}
-
 void progress(bool tty, std::size_t done, std::size_t total, int failed) {
   if (!tty) return;
   constexpr std::size_t kWidth = 30;
@@ -376,7 +355,11 @@ int run_points(const std::string& exe, const std::string& scenario,
   while (done < grid.size()) {
     while (next < grid.size() && running.size() < static_cast<std::size_t>(jobs)) {
       const SweepPoint& p = grid[next++];
-      running[spawn(run_argv(exe, scenario, p, dir), dir / (p.dir + ".log"))] = &p;
+      try {
+        running[spawn(run_argv(exe, scenario, p, dir), (dir / (p.dir + ".log")).string())] = &p;
+      } catch (const std::runtime_error& e) {
+        die(e.what(), kExitPointFailed);
+      }
     }
     int st = 0;
     const pid_t pid = waitpid(-1, &st, 0);
