@@ -56,7 +56,8 @@ std::uint64_t l1d_misses(const CacheHierarchy& h, int cpu) {
 
 TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
   using Ref = SetAssocCache::Ref;
-  SetAssocCache c(LevelConfig{4 * 64 * 2, 4, 64, Cycles{4}});  // 2 sets x 4 ways
+  HostArena arena;
+  SetAssocCache c(LevelConfig{4 * 64 * 2, 4, 64, Cycles{4}}, arena);  // 2 sets x 4 ways
   for (std::uint64_t line : {0, 2, 4, 6}) CHECK(c.ref(line) == Ref::miss);  // set 0 fills
   CHECK(c.ref(0) == Ref::hit);  // 0 becomes MRU; 2 is now LRU
   CHECK(c.ref(8) == Ref::miss);  // assoc + 1 lines in one set
@@ -81,7 +82,8 @@ TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
 
 TEST_CASE("cache: a direct-mapped set finds its own invalidated tag: a coherence miss") {
   using Ref = SetAssocCache::Ref;
-  SetAssocCache c(LevelConfig{4 * 64, 1, 64, Cycles{4}});  // 4 sets x 1 way
+  HostArena arena;
+  SetAssocCache c(LevelConfig{4 * 64, 1, 64, Cycles{4}}, arena);  // 4 sets x 1 way
   CHECK(c.ref(5) == Ref::miss);
   CHECK(c.ref(5) == Ref::hit);
   CHECK(c.invalidate(5));

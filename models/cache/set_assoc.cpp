@@ -6,16 +6,8 @@
 namespace rcusim {
 
 SetAssocCache::SetAssocCache(const LevelConfig& cfg, HostArena& arena)
-    : SetAssocCache(cfg, &arena, nullptr) {}
-
-SetAssocCache::SetAssocCache(const LevelConfig& cfg)
-    : SetAssocCache(cfg, nullptr, std::make_unique<HostArena>()) {}
-
-SetAssocCache::SetAssocCache(const LevelConfig& cfg, HostArena* arena,
-                             std::unique_ptr<HostArena> own)
-    : own_arena_(std::move(own)),
-      ways_(static_cast<std::uint64_t*>((arena != nullptr ? *arena : *own_arena_)
-                                            .allocate(cfg.size / cfg.line * sizeof(std::uint64_t)))),
+    : ways_(static_cast<std::uint64_t*>(
+          arena.allocate(cfg.size / cfg.line * sizeof(std::uint64_t)))),
       set_mask_(cfg.size / (std::uint64_t{cfg.assoc} * cfg.line) - 1),
       assoc_(cfg.assoc),
       line_bits_(static_cast<unsigned>(std::countr_zero(cfg.line))) {

@@ -9,7 +9,6 @@
 // reference to the same line that finds it is a coherence miss.
 #pragma once
 #include <cstdint>
-#include <memory>
 
 #include "models/cache/config.hpp"
 #include "models/cache/host_arena.hpp"
@@ -20,9 +19,8 @@ class SetAssocCache {
  public:
   enum class Ref : std::uint8_t { hit, miss, coherence_miss };
 
-  // `cfg` must pass validate(). The tags live in `arena`, or in an arena of the cache's own.
+  // `cfg` must pass validate(). The tags live in `arena`, which must outlive the cache.
   SetAssocCache(const LevelConfig& cfg, HostArena& arena);
-  explicit SetAssocCache(const LevelConfig& cfg);
 
   std::uint64_t line_of(Addr a) const { return a >> line_bits_; }
 
@@ -79,8 +77,6 @@ class SetAssocCache {
   void set_owned(std::uint64_t line, bool owned);
 
  private:
-  SetAssocCache(const LevelConfig& cfg, HostArena* arena, std::unique_ptr<HostArena> own);
-
   static constexpr std::uint64_t kOwned = 1, kInvalidated = 2;
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // matches no line << 2
   static constexpr std::uint32_t kTagsPerHostLine = 64 / sizeof(std::uint64_t);
@@ -92,7 +88,6 @@ class SetAssocCache {
   }
   const std::uint64_t* find(std::uint64_t line) const;  // the valid tag of `line`, or null
 
-  std::unique_ptr<HostArena> own_arena_;  // when the caller gave none
   std::uint64_t* ways_;  // sets x assoc tags, line << 2 | state, or kEmpty; sets start on a
                          // host cache line, so an 8-way set is one host line, not two
   std::uint64_t set_mask_;
