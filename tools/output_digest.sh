@@ -22,3 +22,14 @@ for f in scenarios/*.toml scenarios/race/*.toml tests/scenarios/*.toml; do
 done
 run bench_64cpu_flat scenarios/bench_64cpu.toml --set duration=3ms --set memory.model=flat
 run smoke_cache scenarios/smoke.toml --set memory.model=cache --set machine.cpus=70
+# The cache model's other shapes: a long 8-CPU run, sets wider than 16 ways, no L2, a 2-way L1D.
+run bench_8cpu_cache scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=10ms
+run bench_wide_sets scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=3ms \
+  --set cache.llc.size=10MiB --set cache.llc.assoc=20 --set cache.l2.assoc=32 --set cache.l2.size=2MiB
+run bench_no_l2 scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=3ms \
+  --set cache.l2_enabled=false --set cache.l1d.assoc=2
+for geo in "" "--I1 16384,4,64 --D1 8192,2,32 --LL 1572864,24,64"; do
+  # shellcheck disable=SC2086
+  printf '%s cachesim %s\n' "$(zcat tests/data/cachesim/trace.lackey.gz | "$bin" cachesim --json $geo - |
+    sha256sum | cut -c1-16)" "$geo"
+done
