@@ -253,6 +253,26 @@ TEST_CASE("cache: after a write no other CPU holds the line") {
   }
 }
 
+TEST_CASE("cache: a write reaches L1I copies wherever code was fetched, and data probes skip it") {
+  CacheHierarchy h(2, small_config());
+  constexpr auto kText = MemClass::core_text;
+  // CPU 1 fetches code at two far-apart places, and reads a data line between them.
+  h.access(1, 0x900000, 4, AccessKind::ifetch, kText);
+  h.access(1, 0x100000, 4, AccessKind::ifetch, kText);
+  h.access(1, 0x500000, 8, kR, kCls);
+  CHECK(h.holds(1, CacheLevel::l1i, 0x900000));
+  CHECK(h.holds(1, CacheLevel::l1i, 0x100000));
+  // Self-modifying code, as a module loader's relocation writes: CPU 0 writes each line.
+  for (Addr a : {Addr{0x900000}, Addr{0x100000}, Addr{0x500000}}) h.access(0, a, 8, kW, kCls);
+  CHECK_FALSE(h.holds(1, CacheLevel::l1i, 0x900000));
+  CHECK_FALSE(h.holds(1, CacheLevel::l1i, 0x100000));
+  CHECK_FALSE(h.holds(1, CacheLevel::l1d, 0x500000));
+  CHECK_FALSE(h.holds(1, CacheLevel::l2, 0x500000));
+  // The code CPU 1 fetches again misses in its L1I as a coherence miss.
+  h.access(1, 0x900000, 4, AccessKind::ifetch, kText);
+  CHECK(h.cache_counters(1).coherence_misses[static_cast<std::size_t>(kText)] == 1);
+}
+
 TEST_CASE("cache: one CPU keeps no directory, several keep one word per line of memory touched") {
   CacheHierarchy one(1, small_config());
   CacheHierarchy two(2, small_config());

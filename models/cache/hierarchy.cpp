@@ -72,7 +72,10 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
     } else {
       ++k1.misses[c];
       const Addr from = std::max(addr, l1.first_byte(line));
-      if (ifetch) prefetch_below_l1(p, from);  // data asked before the lookup
+      if (ifetch) {
+        note_code(line);
+        prefetch_below_l1(p, from);  // data asked before the lookup
+      }
       cost += below_l1(cpu, p, from, std::min(last, l1.last_byte(line)), cls,
                        r == SetAssocCache::Ref::coherence_miss);
     }
@@ -111,6 +114,10 @@ Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, Mem
     cost = ifetch ? cfg_.l1i.hit_latency : cfg_.l1d.hit_latency;
   } else {
     ++k1.misses[static_cast<std::size_t>(cls)];
+    if (ifetch) {
+      note_code(p.l1i.line_of(first));
+      note_code(p.l1i.line_of(last));
+    }
     prefetch_below_l1(p, first);
     cost = below_l1(cpu, p, first, last, cls, r1 == Range::coherence_miss);
   }
@@ -202,7 +209,8 @@ bool CacheHierarchy::holds(int cpu, std::uint64_t line) const {
   // Data lines are what the directory mostly asks about: a copy is in the L1D or, once evicted
   // from it, often still in the L2, whose set the host fetches meanwhile.
   if (p->l2) p->l2->prefetch(line);
-  return p->l1d.contains(line) || (p->l2 && p->l2->contains(line)) || p->l1i.contains(line);
+  return p->l1d.contains(line) || (p->l2 && p->l2->contains(line)) ||
+         (maybe_code(line) && p->l1i.contains(line));
 }
 
 // A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
@@ -210,7 +218,7 @@ void CacheHierarchy::drop(int cpu, std::uint64_t line) {
   Private* p = private_[static_cast<std::size_t>(cpu)].get();
   if (p == nullptr) return;
   p->l1d.invalidate(line);
-  p->l1i.invalidate(line);
+  if (maybe_code(line)) p->l1i.invalidate(line);
   if (p->l2) p->l2->invalidate(line);
 }
 
@@ -218,7 +226,7 @@ void CacheHierarchy::prefetch(int cpu, std::uint64_t line) const {
   const Private* p = private_[static_cast<std::size_t>(cpu)].get();
   if (p == nullptr) return;
   p->l1d.prefetch(line);
-  p->l1i.prefetch(line);
+  if (maybe_code(line)) p->l1i.prefetch(line);
   if (p->l2) p->l2->prefetch(line);
 }
 

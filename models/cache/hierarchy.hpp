@@ -11,6 +11,7 @@
 // CPU holds modified, or holds clean while the LLC has lost it, is served cache-to-cache and costs
 // coherence_transfer instead of the LLC or DRAM latency.
 #pragma once
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -85,8 +86,17 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   void downgrade(int cpu, std::uint64_t line) override;
   void prefetch(int cpu, std::uint64_t line) const override;
 
+  // Whether `line` may be in some CPU's L1I: only instruction fetches fill it, and they all fell
+  // in [code_lo_, code_hi_] (kernel and module text), so a probe of a data line skips the L1I.
+  bool maybe_code(std::uint64_t line) const { return line >= code_lo_ && line <= code_hi_; }
+  void note_code(std::uint64_t line) {
+    code_lo_ = std::min(code_lo_, line);
+    code_hi_ = std::max(code_hi_, line);
+  }
+
   CacheConfig cfg_;
   int cpus_;
+  std::uint64_t code_lo_ = ~std::uint64_t{0}, code_hi_ = 0;  // empty until the first fetch
   bool coherent_;  // more than one CPU: keep the directory
   HostArena arena_;  // every tag array and directory page: declared before what lives in it
   std::vector<std::unique_ptr<Private>> private_;
