@@ -8,10 +8,8 @@ Directory::Fill Directory::fill(int cpu, std::uint64_t line, bool ask_elsewhere)
   if (holders_.modified(w)) {
     // The writer supplies the line if it still has it. If it is gone from the writer's caches,
     // it was written back; that includes `cpu` itself refilling a line it wrote and evicted.
-    if (const int owner = holders_.owner(w); owner != cpu && copies_.holds(owner, line)) {
-      copies_.downgrade(owner, line);  // supplies the data and keeps a shared copy
+    if (const int owner = holders_.owner(w); owner != cpu && copies_.share(owner, line))
       f.from_owner = true;
-    }
     w = holders_.clean(w);  // writebacks cost nothing here
   }
   if (ask_elsewhere && !f.from_owner) {

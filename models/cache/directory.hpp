@@ -20,7 +20,9 @@ class PrivateCopies {
  public:
   virtual bool holds(int cpu, std::uint64_t line) const = 0;
   virtual void drop(int cpu, std::uint64_t line) = 0;       // a remote write invalidates it
-  virtual void downgrade(int cpu, std::uint64_t line) = 0;  // M -> S: another CPU read it
+  // Another CPU reads `line`: if `cpu` holds it, it supplies it and keeps a shared copy (M -> S).
+  // Whether it held it: holds() and the downgrade in one probe.
+  virtual bool share(int cpu, std::uint64_t line) = 0;
   // A host-side hint that `cpu`'s copies of `line` are about to be looked at; changes nothing.
   virtual void prefetch(int cpu, std::uint64_t line) const = 0;
 

@@ -230,8 +230,13 @@ void CacheHierarchy::prefetch(int cpu, std::uint64_t line) const {
   if (p->l2) p->l2->prefetch(line);
 }
 
-void CacheHierarchy::downgrade(int cpu, std::uint64_t line) {
-  if (Private* p = private_[static_cast<std::size_t>(cpu)].get()) p->l1d.set_owned(line, false);
+bool CacheHierarchy::share(int cpu, std::uint64_t line) {
+  Private* p = private_[static_cast<std::size_t>(cpu)].get();
+  if (p == nullptr) return false;
+  if (p->l2) p->l2->prefetch(line);
+  // Ownership is kept in the L1D only: a copy in the L2 or L1I alone is already shared.
+  return p->l1d.share(line) || (p->l2 && p->l2->contains(line)) ||
+         (maybe_code(line) && p->l1i.contains(line));
 }
 
 Cycles CacheHierarchy::indirect_call(int cpu, Addr site, Addr target) {

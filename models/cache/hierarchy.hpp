@@ -83,7 +83,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   // PrivateCopies, for the directory.
   bool holds(int cpu, std::uint64_t line) const override;
   void drop(int cpu, std::uint64_t line) override;
-  void downgrade(int cpu, std::uint64_t line) override;
+  bool share(int cpu, std::uint64_t line) override;
   void prefetch(int cpu, std::uint64_t line) const override;
 
   // Whether `line` may be in some CPU's L1I: only instruction fetches fill it, and they all fell
