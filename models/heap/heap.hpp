@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/heap/layout.hpp"
+#include "sim/host_prefetch.hpp"
 #include "sim/units.hpp"
 
 namespace rcusim {
@@ -79,7 +80,7 @@ class Heap {
   // The accessors below run several times per simulated object: inline, checks out of line.
   // A host-side hint: the bytes at `a` will be read soon (no effect if `a` is not mapped).
   void prefetch(Addr a) const {
-    if (mapped(a, 1)) __builtin_prefetch(ptr(a));
+    if (mapped(a, 1)) host_prefetch(ptr(a));
   }
   std::uint64_t read_u64(Addr a) const {
     if (!mapped(a, 8)) unmapped("read", a);
