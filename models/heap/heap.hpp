@@ -78,9 +78,17 @@ class Heap {
   bool kmem_cache_free(std::uint32_t cache, Addr a);
 
   // The accessors below run several times per simulated object: inline, checks out of line.
-  // A host-side hint: the bytes at `a` will be read soon (no effect if `a` is not mapped).
+  // Host-side hints, no effect on results (none if `a` is not mapped). prefetch(): the bytes at
+  // `a` will be read soon, and find() on them. find() then needs the page's PageInfo and, from
+  // it, the object's shadow word: a second, dependent load, so prefetch_shadow() asks for that
+  // one later, once the PageInfo line has had time to arrive.
   void prefetch(Addr a) const {
-    if (mapped(a, 1)) host_prefetch(ptr(a));
+    if (!mapped(a, 1)) return;
+    host_prefetch(ptr(a));
+    host_prefetch(&pages_[(a - layout::kPageOffset) >> layout::kPageShift]);
+  }
+  void prefetch_shadow(Addr a) const {
+    if (const auto o = locate(a)) host_prefetch(&shadow_[o->slot]);
   }
   std::uint64_t read_u64(Addr a) const {
     if (!mapped(a, 8)) unmapped("read", a);
@@ -130,6 +138,7 @@ class Heap {
     std::uint32_t offset;  // of the page from its slab's base, in bytes
     std::uint32_t slot;    // shadow_ index of the slab's first object
   };
+  std::optional<HeapObject> locate(Addr a) const;  // find() without reading the shadow word
   std::uint8_t* ptr(Addr a) { return base_ + (a - layout::kPageOffset); }
   const std::uint8_t* ptr(Addr a) const { return base_ + (a - layout::kPageOffset); }
   Addr alloc_pages(std::uint32_t order);
@@ -160,6 +169,12 @@ class Heap {
 };
 
 inline std::optional<HeapObject> Heap::find(Addr a) const {
+  auto o = locate(a);
+  if (o) o->live = shadow_[o->slot].live();
+  return o;
+}
+
+inline std::optional<HeapObject> Heap::locate(Addr a) const {
   if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return std::nullopt;
   const Addr off = a - layout::kPageOffset;
   const PageInfo& p = pages_[off >> layout::kPageShift];
@@ -172,8 +187,7 @@ inline std::optional<HeapObject> Heap::find(Addr a) const {
   const std::uint32_t in_slab = p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
   const std::uint32_t idx = in_slab / size;
   if (idx >= objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx,
-                    shadow_[p.slot + idx].live(), p.slot + idx};
+  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx, false, p.slot + idx};
 }
 
 }  // namespace rcusim

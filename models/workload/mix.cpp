@@ -99,11 +99,12 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr old = k.heap.read_u64(slot);
   const Addr head = old + ty.head_offset;
   // The old object is cold by now; its rcu_head is written by call_rcu() below, after kmalloc():
-  // the host starts fetching the model's state for it meanwhile.
+  // the host starts fetching the model's state for it meanwhile, and then its shadow word.
   k.heap.prefetch(head);
   k.mem->expect(cpu.id(), head);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
+  k.heap.prefetch_shadow(head);
   if (!nw) {
     cpu.fail("bug", fmt::format("out of memory: no room for a {}-byte object in heap.size", ty.size));
     k.stop();
