@@ -154,13 +154,16 @@ class Heap {
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
-  std::uint64_t mapping_ = 0;  // bytes reserved: the heap, then pages_
+  std::uint64_t mapping_ = 0;  // bytes reserved: the heap, then pages_, then shadow_
   PageInfo* pages_ = nullptr;  // by pfn
   bool poison_ = true;
   Addr next_page_ = layout::kPageOffset;
   std::vector<std::vector<Addr>> free_runs_;  // per order
   std::vector<Slab> slabs_;
-  std::vector<ObjShadow> shadow_;  // every slab's slots, each slab's contiguous
+  // Every slab's slots, each slab's contiguous, handed out in order: reserved once for the most
+  // there can be (see the constructor), so the array never moves or copies as slabs are made.
+  ObjShadow* shadow_ = nullptr;
+  std::uint64_t shadow_used_ = 0, shadow_max_ = 0;
   std::vector<std::uint32_t> free_slab_ids_;
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
