@@ -80,15 +80,18 @@ class Heap {
   // The accessors below run several times per simulated object: inline, checks out of line.
   // Host-side hints, no effect on results (none if `a` is not mapped). prefetch(): the bytes at
   // `a` will be read soon, and find() on them. find() then needs the page's PageInfo and, from
-  // it, the object's shadow word: a second, dependent load, so prefetch_shadow() asks for that
-  // one later, once the PageInfo line has had time to arrive.
+  // it, the object's shadow word, and a free its slab: dependent loads, so prefetch_meta() asks
+  // for those later, once the PageInfo line has had time to arrive.
   void prefetch(Addr a) const {
     if (!mapped(a, 1)) return;
     host_prefetch(ptr(a));
     host_prefetch(&pages_[(a - layout::kPageOffset) >> layout::kPageShift]);
   }
-  void prefetch_shadow(Addr a) const {
-    if (const auto o = locate(a)) host_prefetch(&shadow_[o->slot]);
+  void prefetch_meta(Addr a) const {
+    if (const auto o = locate(a)) {
+      host_prefetch(&shadow_[o->slot]);
+      host_prefetch(&slabs_[o->slab]);
+    }
   }
   std::uint64_t read_u64(Addr a) const {
     if (!mapped(a, 8)) unmapped("read", a);

@@ -235,7 +235,7 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
       for (std::size_t l = 0; l < kCacheLevels; ++l) add_since(ps.misses[l], cc->levels[l].misses, m0[l]);
       add_since(ps.coherence_misses, cc->coherence_misses, coh0);
     }
-    if (next) k_.heap.prefetch_shadow(next);  // for the host: next's PageInfo is there by now
+    if (next) k_.heap.prefetch_meta(next);  // for the host: next's PageInfo is there by now
     list = next;
     if (++count >= r.blimit || k_.stopped()) break;
   }

@@ -122,9 +122,9 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr old = k.heap.read_u64(slot);
   const Addr head = old + ty.head_offset;
   // The old object is cold by now, but the host has had one update's time to fetch its bytes and
-  // PageInfo: its shadow word, and the cache model's state for it, load during kmalloc().
+  // PageInfo: its shadow word and slab, and the cache model's state for it, load during kmalloc().
   k.heap.prefetch(head);
-  k.heap.prefetch_shadow(head);
+  k.heap.prefetch_meta(head);
   k.mem->expect(cpu.id(), head);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
