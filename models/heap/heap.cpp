@@ -42,16 +42,21 @@ std::uint32_t pages_order(std::uint64_t bytes) {
 
 Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
   const std::uint64_t heap_bytes = (size_ + layout::kPageSize - 1) & ~(layout::kPageSize - 1);
-  mapping_ = heap_bytes + size_ / layout::kPageSize * sizeof(PageInfo);
+  const std::uint64_t page_bytes = size_ / layout::kPageSize * sizeof(PageInfo);
+  // Shadow slots are never given back: a small slab lives for ever (at most one slot per 8 bytes
+  // of the heap in all) and a kmalloc_large id keeps its one slot (at most one id per page).
+  shadow_max_ = size_ / 8 + size_ / layout::kPageSize;
+  mapping_ = heap_bytes + page_bytes + shadow_max_ * sizeof(ObjShadow);
   void* p = mmap(nullptr, mapping_, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::runtime_error("heap: cannot reserve backing memory");
   base_ = static_cast<std::uint8_t*>(p);
   // Objects are touched all over the heap, so with 4 KiB pages almost every access misses the
   // host's TLB. Ask for transparent huge pages (a hint; no effect where THP is off), for the
-  // page array too: only the 2 MiB extents actually used get backed.
+  // page and shadow arrays too: only the 2 MiB extents actually used get backed.
   madvise(p, mapping_, MADV_HUGEPAGE);
   pages_ = reinterpret_cast<PageInfo*>(base_ + heap_bytes);  // zero-filled: no slab anywhere
+  shadow_ = reinterpret_cast<ObjShadow*>(base_ + heap_bytes + page_bytes);  // set per slab
   free_runs_.resize(32);
   for (std::uint32_t s : kKmallocSizes)
     kmalloc_caches_.push_back(kmem_cache_create(fmt::format("kmalloc-{}", s), s));
@@ -132,12 +137,12 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.order = order;
   s.inuse = 0;
   if (s.capacity < objects) {  // a new slab, or a kmalloc_large id too small for this one
-    s.slot = static_cast<std::uint32_t>(shadow_.size());
+    if (shadow_used_ + objects > shadow_max_) throw std::logic_error("heap: shadow slots exhausted");
+    s.slot = static_cast<std::uint32_t>(shadow_used_);
     s.capacity = objects;
-    shadow_.resize(shadow_.size() + objects);
-  } else {
-    std::fill_n(shadow_.begin() + s.slot, objects, ObjShadow{});
+    shadow_used_ += objects;
   }
+  std::fill_n(shadow_ + s.slot, objects, ObjShadow{});
   // Thread the free pointers through the objects' own bytes, last object ends the list.
   for (std::uint32_t i = 0; i < objects; ++i) {
     const Addr obj = base + std::uint64_t{i} * size;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/heap/layout.hpp"
+#include "sim/host_prefetch.hpp"
 #include "sim/units.hpp"
 
 namespace rcusim {
@@ -77,9 +78,20 @@ class Heap {
   bool kmem_cache_free(std::uint32_t cache, Addr a);
 
   // The accessors below run several times per simulated object: inline, checks out of line.
-  // A host-side hint: the bytes at `a` will be read soon (no effect if `a` is not mapped).
+  // Host-side hints, no effect on results (none if `a` is not mapped). prefetch(): the bytes at
+  // `a` will be read soon, and find() on them. find() then needs the page's PageInfo and, from
+  // it, the object's shadow word, and a free its slab: dependent loads, so prefetch_meta() asks
+  // for those later, once the PageInfo line has had time to arrive.
   void prefetch(Addr a) const {
-    if (mapped(a, 1)) __builtin_prefetch(ptr(a));
+    if (!mapped(a, 1)) return;
+    host_prefetch(ptr(a));
+    host_prefetch(&pages_[(a - layout::kPageOffset) >> layout::kPageShift]);
+  }
+  void prefetch_meta(Addr a) const {
+    if (const auto o = locate(a)) {
+      host_prefetch(&shadow_[o->slot]);
+      host_prefetch(&slabs_[o->slab]);
+    }
   }
   std::uint64_t read_u64(Addr a) const {
     if (!mapped(a, 8)) unmapped("read", a);
@@ -129,6 +141,7 @@ class Heap {
     std::uint32_t offset;  // of the page from its slab's base, in bytes
     std::uint32_t slot;    // shadow_ index of the slab's first object
   };
+  std::optional<HeapObject> locate(Addr a) const;  // find() without reading the shadow word
   std::uint8_t* ptr(Addr a) { return base_ + (a - layout::kPageOffset); }
   const std::uint8_t* ptr(Addr a) const { return base_ + (a - layout::kPageOffset); }
   Addr alloc_pages(std::uint32_t order);
@@ -144,13 +157,16 @@ class Heap {
 
   std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
-  std::uint64_t mapping_ = 0;  // bytes reserved: the heap, then pages_
+  std::uint64_t mapping_ = 0;  // bytes reserved: the heap, then pages_, then shadow_
   PageInfo* pages_ = nullptr;  // by pfn
   bool poison_ = true;
   Addr next_page_ = layout::kPageOffset;
   std::vector<std::vector<Addr>> free_runs_;  // per order
   std::vector<Slab> slabs_;
-  std::vector<ObjShadow> shadow_;  // every slab's slots, each slab's contiguous
+  // Every slab's slots, each slab's contiguous, handed out in order: reserved once for the most
+  // there can be (see the constructor), so the array never moves or copies as slabs are made.
+  ObjShadow* shadow_ = nullptr;
+  std::uint64_t shadow_used_ = 0, shadow_max_ = 0;
   std::vector<std::uint32_t> free_slab_ids_;
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
@@ -159,6 +175,12 @@ class Heap {
 };
 
 inline std::optional<HeapObject> Heap::find(Addr a) const {
+  auto o = locate(a);
+  if (o) o->live = shadow_[o->slot].live();
+  return o;
+}
+
+inline std::optional<HeapObject> Heap::locate(Addr a) const {
   if (a < layout::kPageOffset || a - layout::kPageOffset >= size_) return std::nullopt;
   const Addr off = a - layout::kPageOffset;
   const PageInfo& p = pages_[off >> layout::kPageShift];
@@ -171,8 +193,7 @@ inline std::optional<HeapObject> Heap::find(Addr a) const {
   const std::uint32_t in_slab = p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
   const std::uint32_t idx = in_slab / size;
   if (idx >= objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx,
-                    shadow_[p.slot + idx].live(), p.slot + idx};
+  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx, false, p.slot + idx};
 }
 
 }  // namespace rcusim

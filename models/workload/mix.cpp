@@ -9,7 +9,27 @@
 namespace rcusim {
 namespace {
 constexpr std::uint64_t kWorkloadStream = 0x574c0000;
+
+// One update's draws, in retire_one()'s order: the slot, then the path of a kfree_only type.
+struct Draw {
+  std::uint64_t slot;
+  bool by_kfree_rcu;
+};
+inline Draw draw(Rng& rng, const Kernel& k) {
+  const std::uint64_t s = rng.below(k.world.slots);
+  return {s, k.world.type_of_slot(s).kind == TypeKind::kfree_only && rng.chance(k.cfg.objects.kfree_rcu)};
 }
+
+// For the host only: the next two updates, replayed on a copy of the generator (within a batch
+// nothing else draws from it; a failed kmalloc() stops the run). The old object of the next one
+// (its table line was asked for one update ago) and the table line of the one after.
+void prefetch_ahead(Rng ahead, const Kernel& k) {
+  const Draw next = draw(ahead, k), after = draw(ahead, k);
+  k.heap.prefetch(k.world.slot_addr(after.slot));
+  const Addr old = k.heap.read_u64(k.world.slot_addr(next.slot));
+  k.heap.prefetch(old + k.world.type_of_slot(next.slot).head_offset);
+}
+}  // namespace
 
 MixTask::MixTask(const WorkloadConfig& w, std::size_t index, std::uint64_t seed, int cpu)
     : w_(w), index_(index), rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
@@ -92,15 +112,19 @@ void MixTask::update(Cpu& cpu) {
 void MixTask::retire_one(Cpu& cpu) {
   Kernel& k = cpu.kernel();
   ObjectWorld& world = k.world;
-  const std::uint64_t s = rng_.below(world.slots);
-  const ObjectType& ty = world.type_of_slot(s);
-  const Addr slot = world.slot_addr(s);
+  // Both draws first (the path's used to follow kmalloc(), but when kmalloc() fails the run
+  // stops and nothing draws again): the generator's next numbers are then the next update's.
+  const Draw d = draw(rng_, k);
+  prefetch_ahead(rng_, k);
+  const ObjectType& ty = world.type_of_slot(d.slot);
+  const Addr slot = world.slot_addr(d.slot);
   cpu.read(slot, 8, MemClass::reader_data);
   const Addr old = k.heap.read_u64(slot);
   const Addr head = old + ty.head_offset;
-  // The old object is cold by now; its rcu_head is written by call_rcu() below, after kmalloc():
-  // the host starts fetching the model's state for it meanwhile.
+  // The old object is cold by now, but the host has had one update's time to fetch its bytes and
+  // PageInfo: its shadow word and slab, and the cache model's state for it, load during kmalloc().
   k.heap.prefetch(head);
+  k.heap.prefetch_meta(head);
   k.mem->expect(cpu.id(), head);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
@@ -117,7 +141,7 @@ void MixTask::retire_one(Cpu& cpu) {
   cpu.write(slot, 8, MemClass::reader_data);
   switch (ty.kind) {
     case TypeKind::kfree_only:
-      if (rng_.chance(k.cfg.objects.kfree_rcu)) kfree_rcu(cpu, old, head);
+      if (d.by_kfree_rcu) kfree_rcu(cpu, old, head);
       else call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
       break;
     case TypeKind::cache_only: call_rcu(cpu, head, ty.callback, Path::trivial_cache_free); break;
