@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/cache/host_arena.hpp"
+#include "sim/host_prefetch.hpp"
 
 namespace rcusim {
 
@@ -36,7 +37,7 @@ class LineTable {
   }
   // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
   void prefetch(std::uint64_t line) {
-    if (const std::uint64_t* w = peek(line)) __builtin_prefetch(w);
+    if (const std::uint64_t* w = peek(line)) host_prefetch(w);
   }
 
   std::size_t bytes() const { return pages_ * sizeof(Page); }

@@ -12,6 +12,7 @@
 
 #include "models/cache/config.hpp"
 #include "models/cache/host_arena.hpp"
+#include "sim/host_prefetch.hpp"
 
 namespace rcusim {
 
@@ -61,7 +62,7 @@ class SetAssocCache {
   // are bigger than the host's caches, so lookups that will come anyway are started together.
   void prefetch(std::uint64_t line) const {
     const std::uint64_t* set = set_of(line);
-    for (std::uint32_t i = 0; i < assoc_; i += kTagsPerHostLine) __builtin_prefetch(set + i);
+    for (std::uint32_t i = 0; i < assoc_; i += kTagsPerHostLine) host_prefetch(set + i);
   }
 
   bool contains(std::uint64_t line) const { return find(line) != nullptr; }
