@@ -9,7 +9,7 @@ MODE="${1:-run}"
 
 PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev doctest-dev
       libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev python3-matplotlib
-      parallel valgrind)
+      parallel valgrind binutils)
 # The main job: these scenarios, then these sweeps, then plot.py over results/.
 DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e
                    race/with_rcu_barrier race/all_kfree_rcu)
