@@ -209,8 +209,11 @@ bool CacheHierarchy::holds(int cpu, std::uint64_t line) const {
   // Data lines are what the directory mostly asks about: a copy is in the L1D or, once evicted
   // from it, often still in the L2, whose set the host fetches meanwhile.
   if (p->l2) p->l2->prefetch(line);
-  return p->l1d.contains(line) || (p->l2 && p->l2->contains(line)) ||
-         (maybe_code(line) && p->l1i.contains(line));
+  return p->l1d.contains(line) || holds_beyond_l1d(*p, line);
+}
+
+bool CacheHierarchy::holds_beyond_l1d(const Private& p, std::uint64_t line) const {
+  return (p.l2 && p.l2->contains(line)) || (maybe_code(line) && p.l1i.contains(line));
 }
 
 // A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
@@ -235,8 +238,7 @@ bool CacheHierarchy::share(int cpu, std::uint64_t line) {
   if (p == nullptr) return false;
   if (p->l2) p->l2->prefetch(line);
   // Ownership is kept in the L1D only: a copy in the L2 or L1I alone is already shared.
-  return p->l1d.share(line) || (p->l2 && p->l2->contains(line)) ||
-         (maybe_code(line) && p->l1i.contains(line));
+  return p->l1d.set_owned(line, false) || holds_beyond_l1d(*p, line);
 }
 
 Cycles CacheHierarchy::indirect_call(int cpu, Addr site, Addr target) {

@@ -85,6 +85,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   void drop(int cpu, std::uint64_t line) override;
   bool share(int cpu, std::uint64_t line) override;
   void prefetch(int cpu, std::uint64_t line) const override;
+  bool holds_beyond_l1d(const Private& p, std::uint64_t line) const;  // in its L2 or L1I
 
   // Whether `line` may be in some CPU's L1I: only instruction fetches fill it, and they all fell
   // in [code_lo_, code_hi_] (kernel and module text), so a probe of a data line skips the L1I.

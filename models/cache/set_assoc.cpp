@@ -34,9 +34,11 @@ bool SetAssocCache::invalidate(std::uint64_t line) {
   return false;
 }
 
-void SetAssocCache::set_owned(std::uint64_t line, bool owned) {
-  if (auto* tag = const_cast<std::uint64_t*>(find(line)))
-    *tag = (*tag & ~kOwned) | (owned ? kOwned : 0);
+bool SetAssocCache::set_owned(std::uint64_t line, bool owned) {
+  auto* tag = const_cast<std::uint64_t*>(find(line));
+  if (tag == nullptr) return false;
+  *tag = (*tag & ~kOwned) | (owned ? kOwned : 0);
+  return true;
 }
 
 }  // namespace rcusim

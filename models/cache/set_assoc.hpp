@@ -75,14 +75,8 @@ class SetAssocCache {
     const std::uint64_t* tag = find(line);
     return tag != nullptr && (*tag & kOwned) != 0;
   }
-  void set_owned(std::uint64_t line, bool owned);
-  // Whether a valid copy of `line` is here; if so it is no longer owned (another CPU read it).
-  bool share(std::uint64_t line) {
-    auto* tag = const_cast<std::uint64_t*>(find(line));
-    if (tag == nullptr) return false;
-    *tag &= ~kOwned;
-    return true;
-  }
+  // Returns whether a valid copy of `line` is here (only then does ownership change).
+  bool set_owned(std::uint64_t line, bool owned);
 
  private:
   static constexpr std::uint64_t kOwned = 1, kInvalidated = 2;
