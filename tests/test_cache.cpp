@@ -23,6 +23,7 @@
 #include "models/cache/replay.hpp"
 #include "models/cache/set_assoc.hpp"
 #include "sim/cachesim.hpp"
+#include "tests/set_assoc_model.hpp"
 
 using namespace rcusim;
 
@@ -608,4 +609,8 @@ TEST_CASE("cache: cachesim rejects bad input with a message and status 2") {
   CHECK_THROWS_AS(parse_geometry("32768,8,64,1", "--LL"), CLI::ValidationError);
   CHECK_THROWS_AS(parse_geometry("32768,8,60", "--LL"), CLI::ValidationError);
   CHECK(parse_geometry("65536,4,128", "--LL").assoc == 4);
+}
+
+TEST_CASE("cache: set lookups agree with the LRU model at every shape") {
+  testing::differential_all_shapes();
 }

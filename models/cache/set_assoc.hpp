@@ -9,6 +9,9 @@
 // reference to the same line that finds it is a coherence miss.
 #pragma once
 #include <cstdint>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #include "models/cache/config.hpp"
 #include "models/cache/host_arena.hpp"
@@ -28,28 +31,9 @@ class SetAssocCache {
   // References line number `line`: a hit makes it MRU; a miss fills it at MRU, dropping the LRU
   // way, or reusing the way of its own invalidated tag (a coherence miss).
   Ref ref(std::uint64_t line) {
-    const std::uint64_t key = line << 2;
     std::uint64_t* set = set_of(line);
-    std::uint64_t moving = set[0];
-    if ((moving ^ key) < kInvalidated) return Ref::hit;
-    if (moving == (key | kInvalidated)) {
-      set[0] = key;
-      return Ref::coherence_miss;
-    }
-    // One pass: each way moves down one as the scan passes it, until the line's own tag turns up
-    // (it goes to the front) or the LRU tag falls off the end (the line is filled at the front).
-    for (std::uint32_t i = 1; i < assoc_; ++i) {
-      const std::uint64_t tag = set[i];
-      set[i] = moving;
-      if ((tag ^ key) <= kInvalidated) {
-        const bool valid = (tag ^ key) < kInvalidated;
-        set[0] = valid ? tag : key;
-        return valid ? Ref::hit : Ref::coherence_miss;
-      }
-      moving = tag;
-    }
-    set[0] = key;
-    return Ref::miss;
+    if ((set[0] ^ line << 2) < kInvalidated) return Ref::hit;  // MRU: most code fetches
+    return ref_below_mru(set, line << 2);
   }
   // After ref(line), the line's tag is the MRU one: whether this CPU owns it, and taking it.
   bool owned_mru(std::uint64_t line) const { return (set_of(line)[0] & kOwned) != 0; }
@@ -82,6 +66,70 @@ class SetAssocCache {
   static constexpr std::uint64_t kOwned = 1, kInvalidated = 2;
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // matches no line << 2
   static constexpr std::uint32_t kTagsPerHostLine = 64 / sizeof(std::uint64_t);
+  // Masks for position(): a tag is `line << 2` plus state bits; kValid ignores only the owned
+  // bit (an invalidated tag does not match), kAnyState both.
+  static constexpr std::uint64_t kValid = ~kOwned, kAnyState = ~(kOwned | kInvalidated);
+  // position() reads whole groups of ways, past the end of the last set by at most this many.
+  static constexpr std::uint32_t kGroup = 8;
+
+  // The first way i of `set` with (set[i] & mask) == key, or assoc_. A set holds a line at most
+  // once, and ways read past the set's end belong to other sets or caches: any match there comes
+  // after the set's own, and clamps to assoc_.
+  std::uint32_t position(const std::uint64_t* set, std::uint64_t key, std::uint64_t mask) const {
+#ifdef __AVX2__
+    const __m256i k = _mm256_set1_epi64x(static_cast<long long>(key));
+    const __m256i m = _mm256_set1_epi64x(static_cast<long long>(mask));
+    for (std::uint32_t i = 0; i < assoc_; i += kGroup) {
+      const auto match = [&](std::uint32_t at) {
+        const __m256i t = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(set + at));
+        return static_cast<unsigned>(
+            _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(t, m), k))));
+      };
+      if (const unsigned bits = match(i) | match(i + 4) << 4; bits != 0) {
+        const std::uint32_t at = i + static_cast<std::uint32_t>(__builtin_ctz(bits));
+        return at < assoc_ ? at : assoc_;
+      }
+    }
+    return assoc_;
+#else
+    for (std::uint32_t i = 0; i < assoc_; ++i)
+      if ((set[i] & mask) == key) return i;
+    return assoc_;
+#endif
+  }
+  // set[1..n] = set[0..n-1]: ways move one step toward the LRU end (a memmove, in 4-way steps
+  // from the top; the lowest step is loaded first, before anything above it is overwritten).
+  static void toward_lru(std::uint64_t* set, std::uint32_t n) {
+#ifdef __AVX2__
+    if (n >= 4) {
+      const __m256i low = load4(set);
+      for (; n >= 4; n -= 4) store4(set + n - 3, load4(set + n - 4));
+      store4(set + 1, low);
+      return;
+    }
+#endif
+    for (; n > 0; --n) set[n] = set[n - 1];
+  }
+  // set[0..n-1] = set[1..n]: ways move one step toward the MRU end.
+  static void toward_mru(std::uint64_t* set, std::uint32_t n) {
+#ifdef __AVX2__
+    if (n >= 4) {
+      const __m256i high = load4(set + n - 3);
+      for (std::uint32_t i = 0; i + 4 <= n; i += 4) store4(set + i, load4(set + i + 1));
+      store4(set + n - 4, high);
+      return;
+    }
+#endif
+    for (std::uint32_t i = 0; i < n; ++i) set[i] = set[i + 1];
+  }
+#ifdef __AVX2__
+  static __m256i load4(const std::uint64_t* p) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  }
+  static void store4(std::uint64_t* p, __m256i v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+  }
+#endif
 
 
   std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
@@ -89,6 +137,7 @@ class SetAssocCache {
     return &ways_[(line & set_mask_) * assoc_];
   }
   const std::uint64_t* find(std::uint64_t line) const;  // the valid tag of `line`, or null
+  Ref ref_below_mru(std::uint64_t* set, std::uint64_t key);
 
   std::uint64_t* ways_;  // sets x assoc tags, line << 2 | state, or kEmpty; sets start on a
                          // host cache line, so an 8-way set is one host line, not two
