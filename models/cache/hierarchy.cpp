@@ -59,11 +59,6 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
   const bool rfo = coherent_ && is_write(kind);
   const Addr last = last_byte(addr, size);
   const std::uint64_t end = l1.line_of(last);
-  // Most data references miss the L1D (objects are cold by the time a grace period ends), so
-  // the state below it is asked for before the L1 lookup, to arrive sooner; code mostly hits.
-  if (!ifetch)
-    for (std::uint64_t line = l1.line_of(addr); line <= end; ++line)
-      prefetch_below_l1(p, l1.first_byte(line));
   Cycles cost;
   for (std::uint64_t line = l1.line_of(addr);; ++line) {
     if (const SetAssocCache::Ref r = l1.ref(line); r == SetAssocCache::Ref::hit) {
@@ -72,10 +67,8 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
     } else {
       ++k1.misses[c];
       const Addr from = std::max(addr, l1.first_byte(line));
-      if (ifetch) {
-        note_code(line);
-        prefetch_below_l1(p, from);  // data asked before the lookup
-      }
+      if (ifetch) note_code(line);
+      prefetch_below_l1(p, from);
       cost += below_l1(cpu, p, from, std::min(last, l1.last_byte(line)), cls,
                        r == SetAssocCache::Ref::coherence_miss);
     }
