@@ -4,7 +4,7 @@
 // writes to lines the writer does not already own, never on a hit.
 //
 // Holder sets are lazy: an eviction does not update them, so they may name CPUs that have since
-// dropped the line. Every decision probes the named CPUs' caches first (PrivateCopies::holds), so
+// dropped the line. Every decision probes the named CPUs' caches first (`Copies::holds`), so
 // a stale member changes no outcome: it costs a probe, and is cleared by the next write to the
 // line or when an exact set fills up. An eviction costs nothing.
 #pragma once
@@ -15,25 +15,20 @@
 
 namespace rcusim {
 
-// What the directory needs to know about, and do to, the CPUs' private levels.
-class PrivateCopies {
- public:
-  virtual bool holds(int cpu, std::uint64_t line) const = 0;
-  virtual void drop(int cpu, std::uint64_t line) = 0;       // a remote write invalidates it
-  // Another CPU reads `line`: if `cpu` holds it, it supplies it and keeps a shared copy (M -> S).
-  // Whether it held it: holds() and the downgrade in one probe.
-  virtual bool share(int cpu, std::uint64_t line) = 0;
-  // A host-side hint that `cpu`'s copies of `line` are about to be looked at; changes nothing.
-  virtual void prefetch(int cpu, std::uint64_t line) const = 0;
-
- protected:
-  ~PrivateCopies() = default;
-};
-
+// What the directory needs to know about, and do to, the CPUs' private levels: `Copies` has
+//   bool holds(int cpu, std::uint64_t line) const;
+//   void drop(int cpu, std::uint64_t line);     // a remote write invalidates it
+//   // Another CPU reads `line`: if `cpu` holds it, it supplies it and keeps a shared copy
+//   // (M -> S). Whether it held it: holds() and the downgrade in one probe.
+//   bool share(int cpu, std::uint64_t line);
+//   // A host-side hint that `cpu`'s copies of `line` are about to be looked at; changes nothing.
+//   void prefetch(int cpu, std::uint64_t line) const;
+// A template rather than an interface: these run a few times per simulated miss, and inline.
+template <class Copies>
 class Directory {
  public:
   // Directory pages come from `arena`.
-  Directory(int cpus, PrivateCopies& copies, HostArena& arena)
+  Directory(int cpus, Copies& copies, HostArena& arena)
       : holders_(cpus), copies_(copies), lines_(arena) {}
 
   struct Fill {
@@ -41,25 +36,59 @@ class Directory {
     bool held_elsewhere = false;  // another CPU holds a copy (asked only if ask_elsewhere)
   };
   // `cpu` brought `line` into its private levels after missing in all of them.
-  Fill fill(int cpu, std::uint64_t line, bool ask_elsewhere);
+  Fill fill(int cpu, std::uint64_t line, bool ask_elsewhere) {
+    std::uint64_t& w = lines_[line];
+    Fill f;
+    if (holders_.modified(w)) {
+      // The writer supplies the line if it still has it. If it is gone from the writer's caches,
+      // it was written back; that includes `cpu` itself refilling a line it wrote and evicted.
+      if (const int owner = holders_.owner(w); owner != cpu && copies_.share(owner, line))
+        f.from_owner = true;
+      w = holders_.clean(w);  // writebacks cost nothing here
+    }
+    if (ask_elsewhere && !f.from_owner) {
+      prefetch_copies(w, cpu, line);
+      f.held_elsewhere = holders_.any(w, [&](int h) { return h != cpu && copies_.holds(h, line); });
+    }
+    w = holders_.add(w, cpu, [&](int h) { return copies_.holds(h, line); });
+    return f;
+  }
 
   // `cpu` writes `line` (read for ownership): every other copy is invalidated.
-  void write(int cpu, std::uint64_t line);
+  void write(int cpu, std::uint64_t line) {
+    std::uint64_t& w = lines_[line];
+    prefetch_copies(w, cpu, line);
+    holders_.any(w, [&](int h) {
+      if (h != cpu) copies_.drop(h, line);
+      return false;
+    });
+    w = holders_.owned_by(cpu);
+  }
 
   // A host-side hint: `line` will be filled or written soon. Changes nothing.
   void prefetch(std::uint64_t line) { lines_.prefetch(line); }
   // A host-side hint, once `cpu` has missed `line` privately: if another CPU wrote it, fill()
   // will probe that CPU's caches, so the host starts fetching them now. Changes nothing.
-  void prefetch_writer(int cpu, std::uint64_t line);
+  void prefetch_writer(int cpu, std::uint64_t line) {
+    const std::uint64_t* w = lines_.peek(line);
+    if (w == nullptr || !holders_.modified(*w)) return;
+    if (const int owner = holders_.owner(*w); owner != cpu) copies_.prefetch(owner, line);
+  }
 
   // Host memory the lines' states take.
   std::size_t bytes() const { return lines_.bytes(); }
 
  private:
-  void prefetch_copies(std::uint64_t holders, int cpu, std::uint64_t line) const;
+  // Each member's copies are in tag arrays the host has likely evicted: their misses overlap.
+  void prefetch_copies(std::uint64_t holders, int cpu, std::uint64_t line) const {
+    holders_.any(holders, [&](int h) {
+      if (h != cpu) copies_.prefetch(h, line);
+      return false;
+    });
+  }
 
   Holders holders_;
-  PrivateCopies& copies_;
+  Copies& copies_;
   LineTable lines_;
 };
 

@@ -179,7 +179,7 @@ Cycles CacheHierarchy::private_miss(int cpu, Addr first, Addr last, MemClass cls
   const SetAssocCache& granule = priv(cpu).l1d;
   for (std::uint64_t line = granule.line_of(first); line <= granule.line_of(last); ++line) {
     // A modified copy elsewhere is the only valid one; a clean one beats going to DRAM.
-    const Directory::Fill f = dir_.fill(cpu, line, !llc_hit);
+    const auto f = dir_.fill(cpu, line, !llc_hit);
     transfer |= f.from_owner || f.held_elsewhere;
   }
   if (!transfer) return cost;

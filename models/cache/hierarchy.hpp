@@ -25,7 +25,7 @@
 
 namespace rcusim {
 
-class CacheHierarchy final : public MemoryCost, private PrivateCopies {
+class CacheHierarchy final : public MemoryCost {
  public:
   // Throws std::invalid_argument carrying validate()'s message if `cfg` does not fit `cpus`.
   CacheHierarchy(int cpus, CacheConfig cfg);
@@ -80,11 +80,12 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
   void take_ownership(int cpu, Private& p, Addr first, Addr last);
 
-  // PrivateCopies, for the directory.
-  bool holds(int cpu, std::uint64_t line) const override;
-  void drop(int cpu, std::uint64_t line) override;
-  bool share(int cpu, std::uint64_t line) override;
-  void prefetch(int cpu, std::uint64_t line) const override;
+  // What the directory asks of and does to a CPU's private copies (see Directory).
+  friend class Directory<CacheHierarchy>;
+  bool holds(int cpu, std::uint64_t line) const;
+  void drop(int cpu, std::uint64_t line);
+  bool share(int cpu, std::uint64_t line);
+  void prefetch(int cpu, std::uint64_t line) const;
   bool holds_beyond_l1d(const Private& p, std::uint64_t line) const;  // in its L2 or L1I
 
   // Whether `line` may be in some CPU's L1I: only instruction fetches fill it, and they all fell
@@ -102,7 +103,7 @@ class CacheHierarchy final : public MemoryCost, private PrivateCopies {
   HostArena arena_;  // every tag array and directory page: declared before what lives in it
   std::vector<std::unique_ptr<Private>> private_;
   SetAssocCache llc_;
-  Directory dir_;
+  Directory<CacheHierarchy> dir_;
   std::vector<CacheCounters> counters_;
 };
 

@@ -30,10 +30,16 @@ class LineTable {
   }
 
   // The word of `line` if its page exists, without creating it.
+  // A page found here is remembered: a line's state is asked for ahead of its fill or write.
   const std::uint64_t* peek(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
-    const Page* p = number == last_number_ ? last_ : slot(number).page;
-    return p != nullptr ? &(*p)[line & kPageMask] : nullptr;
+    if (number != last_number_) {
+      Page* p = slot(number).page;
+      if (p == nullptr) return nullptr;
+      last_ = p;
+      last_number_ = number;
+    }
+    return &(*last_)[line & kPageMask];
   }
   // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
   void prefetch(std::uint64_t line) {

@@ -44,9 +44,11 @@ class SetAssocCache {
 
   // Asks the host to bring `line`'s set into its caches ahead of a lookup: the model's tag arrays
   // are bigger than the host's caches, so lookups that will come anyway are started together.
+  // A set of up to 16 ways spans at most two host lines: its first and its last word's.
   void prefetch(std::uint64_t line) const {
     const std::uint64_t* set = set_of(line);
-    for (std::uint32_t i = 0; i < assoc_; i += kTagsPerHostLine) host_prefetch(set + i);
+    host_prefetch(set);
+    if (assoc_ > kTagsPerHostLine) host_prefetch(set + assoc_ - 1);
   }
 
   bool contains(std::uint64_t line) const { return find(line) != nullptr; }
