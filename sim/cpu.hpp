@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/memory/cost.hpp"
+#include "models/memory/flat.hpp"
 #include "models/module/symbols.hpp"
 #include "sim/rng.hpp"
 #include "sim/stats.hpp"
@@ -70,7 +71,11 @@ class Cpu {
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
   void write(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::write, cls); }
   void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
-    charge(mem_.access(id_, a, size, kind, cls));
+    charge(flat_ ? flat_->cost(id_, kind, cls) : mem_.access(id_, a, size, kind, cls));
+  }
+  // MemoryCost::expect(): a host-side hint only; the flat model has no state to load.
+  void expect(Addr a) {
+    if (!flat_) mem_.expect(id_, a);
   }
 
   // --- kernel services used by the models ---
@@ -118,6 +123,7 @@ class Cpu {
 
   Kernel& k_;
   MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  FlatMemory* flat_;     // mem_ when it is the flat model: its accesses inline, no virtual call
   const Symbols& syms_;
   int id_;
   Rng rng_;

@@ -104,8 +104,8 @@ class Heap {
     std::memcpy(ptr(a), &v, 8);
   }
   bool mapped(Addr a, std::uint64_t len) const {
-    return a >= layout::kPageOffset && a - layout::kPageOffset + len <= size_ &&
-           a - layout::kPageOffset + len >= len;
+    // Below kPageOffset, a - kPageOffset wraps to more than any heap (user space is 2^47).
+    return len <= size_ && a - layout::kPageOffset <= size_ - len;
   }
   std::optional<HeapObject> find(Addr a) const;  // the object slot containing a
   bool poison_intact(const HeapObject& o) const;

@@ -12,8 +12,8 @@ void charge_slub(Cpu& cpu, std::uint32_t fn, Addr obj, std::int64_t cycles, Acce
   const bool mapped = k.heap.mapped(obj, 8);
   const Addr page = k.heap.struct_page(obj);
   if (mapped) {  // two independent lines: the host fetches the model's state for both at once
-    k.mem->expect(cpu.id(), page);
-    k.mem->expect(cpu.id(), obj);
+    cpu.expect(page);
+    cpu.expect(obj);
   }
   cpu.fetch(fn);
   cpu.charge(cycles);

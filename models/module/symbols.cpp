@@ -19,6 +19,15 @@ void Symbols::index(std::uint32_t id) {
   const auto pos = std::lower_bound(by_addr_.begin(), by_addr_.end(), fns_[id].addr,
                                     [&](std::uint32_t f, Addr a) { return fns_[f].addr < a; });
   by_addr_.insert(pos, id);
+  // Rebuilt whole (functions are added at set-up only), in id order so the first added wins.
+  std::size_t n = 1;
+  while (n < 4 * fns_.size()) n *= 2;
+  entries_.assign(n, Entry{});
+  for (std::uint32_t f = 0; f < fns_.size(); ++f) {
+    std::size_t i = entry_slot(fns_[f].addr);
+    while (entries_[i].addr && entries_[i].addr != fns_[f].addr) i = (i + 1) & (n - 1);
+    if (!entries_[i].addr) entries_[i] = {fns_[f].addr, f};
+  }
 }
 
 std::uint32_t Symbols::add_kernel(Function f) {

@@ -61,6 +61,20 @@ class Symbols {
 
   // The mapped function whose text contains `a`, if any.
   std::optional<std::uint32_t> resolve(Addr a) const;
+  // resolve(a) if `a` is that function's first byte, else nothing: how __rcu_reclaim() checks
+  // the func word of every callback, so a hash probe rather than resolve()'s binary search.
+  std::optional<std::uint32_t> resolve_entry(Addr a) const {
+    for (std::size_t i = entry_slot(a);; i = (i + 1) & (entries_.size() - 1)) {
+      const Entry& e = entries_[i];
+      if (e.addr == a && a) {
+        const Function& f = fns_[e.id];
+        if (!f.size || (f.module >= 0 && !modules_[static_cast<std::size_t>(f.module)].loaded))
+          return std::nullopt;
+        return e.id;
+      }
+      if (!e.addr) return std::nullopt;
+    }
+  }
   // The function whose text contains `a`, mapped or not (for oops reports).
   std::optional<std::uint32_t> resolve_any(Addr a) const;
   // "name+0x10/0x60 [module]" in the style of the kernel's %pS.
@@ -72,6 +86,16 @@ class Symbols {
   std::vector<Module> modules_;
   std::vector<std::uint64_t> module_stride_;
   std::vector<std::uint32_t> by_addr_;  // function ids sorted by address
+  // Entry address -> function id, open addressing (addr 0 = empty slot, at most a quarter full).
+  // Of functions sharing an address the first added, the one resolve_any() picks.
+  struct Entry {
+    Addr addr = 0;
+    std::uint32_t id = 0;
+  };
+  std::vector<Entry> entries_{Entry{}};
+  std::size_t entry_slot(Addr a) const {
+    return static_cast<std::size_t>(((a >> 4) * 0x9e3779b97f4a7c15ULL) >> 32) & (entries_.size() - 1);
+  }
   Addr kernel_next_;
   Addr module_next_;
   void index(std::uint32_t id);

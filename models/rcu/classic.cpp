@@ -221,7 +221,7 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
     const Addr next = k_.heap.read_u64(list + kNextOff);
     if (next) {  // the kernel's prefetch(next), for the host: its bytes and the caches' state
       k_.heap.prefetch(next);
-      k_.mem->expect(cpu.id(), next);
+      cpu.expect(next);
     }
     const Path p = rcu_reclaim(cpu, list);
     PathStats& ps = k_.stats.path[static_cast<std::size_t>(p)];

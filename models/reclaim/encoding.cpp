@@ -29,13 +29,4 @@ Encoded encode_kfree_offset(Encoding e, std::uint64_t offset) {
   return {offset, {}};
 }
 
-std::optional<std::uint64_t> decode_kfree_offset(Encoding e, std::uint64_t word) {
-  if (e == Encoding::rfc) {
-    if (word <= kRfcMaxOffsetWords) return word * kPointerSize;
-    return std::nullopt;
-  }
-  if (word < kMergedOffsetLimit) return word;
-  return std::nullopt;
-}
-
 }  // namespace rcusim

@@ -26,6 +26,14 @@ struct Encoded {
 // What kfree_rcu(ptr, head) stores for offset = head - ptr.
 Encoded encode_kfree_offset(Encoding e, std::uint64_t offset_bytes);
 // What __rcu_reclaim() makes of the word it read: a byte offset, or nothing (a function).
-std::optional<std::uint64_t> decode_kfree_offset(Encoding e, std::uint64_t word);
+// Inline: it runs for every callback queued and invoked.
+inline std::optional<std::uint64_t> decode_kfree_offset(Encoding e, std::uint64_t word) {
+  if (e == Encoding::rfc) {
+    if (word <= kRfcMaxOffsetWords) return word * kPointerSize;
+    return std::nullopt;
+  }
+  if (word < kMergedOffsetLimit) return word;
+  return std::nullopt;
+}
 
 }  // namespace rcusim

@@ -111,8 +111,8 @@ Path rcu_reclaim(Cpu& cpu, Addr head) {
   }
   k.trace.add({cpu.now().v, cpu.id(), Ev::rcu_invoke_callback, 0, head, word});
   cpu.charge(k.mem->indirect_call(cpu.id(), k.syms.fn(k.text.rcu_do_batch).addr, word));
-  const auto id = k.syms.resolve(word);
-  if (!id || k.syms.fn(*id).addr != word || path_of(k.syms.fn(*id).kind) == Path::failed) {
+  const auto id = k.syms.resolve_entry(word);  // resolve(word), and word is its entry
+  if (!id || path_of(k.syms.fn(*id).kind) == Path::failed) {
     if (!k.labels.empty()) note_invoked(cpu, head, "call " + k.syms.symbolize(word) + ": OOPS");
     oops(cpu, word, head);
     return Path::failed;

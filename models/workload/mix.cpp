@@ -125,7 +125,7 @@ void MixTask::retire_one(Cpu& cpu) {
   // PageInfo: its shadow word and slab, and the cache model's state for it, load during kmalloc().
   k.heap.prefetch(head);
   k.heap.prefetch_meta(head);
-  k.mem->expect(cpu.id(), head);
+  cpu.expect(head);
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
   if (!nw) {
