@@ -29,8 +29,8 @@ class LineTable {
     return (*last_)[line & kPageMask];
   }
 
-  // The word of `line` if its page exists, without creating it.
-  // A page found here is remembered: a line's state is asked for ahead of its fill or write.
+  // The word of `line` if its page exists, without creating it. The page is remembered: a line's
+  // state is asked for ahead of its fill or write.
   const std::uint64_t* peek(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     if (number != last_number_) {

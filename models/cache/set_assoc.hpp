@@ -133,7 +133,6 @@ class SetAssocCache {
   }
 #endif
 
-
   std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
   const std::uint64_t* set_of(std::uint64_t line) const {
     return &ways_[(line & set_mask_) * assoc_];

@@ -19,15 +19,20 @@ void Symbols::index(std::uint32_t id) {
   const auto pos = std::lower_bound(by_addr_.begin(), by_addr_.end(), fns_[id].addr,
                                     [&](std::uint32_t f, Addr a) { return fns_[f].addr < a; });
   by_addr_.insert(pos, id);
-  // Rebuilt whole (functions are added at set-up only), in id order so the first added wins.
-  std::size_t n = 1;
-  while (n < 4 * fns_.size()) n *= 2;
-  entries_.assign(n, Entry{});
-  for (std::uint32_t f = 0; f < fns_.size(); ++f) {
-    std::size_t i = entry_slot(fns_[f].addr);
-    while (entries_[i].addr && entries_[i].addr != fns_[f].addr) i = (i + 1) & (n - 1);
-    if (!entries_[i].addr) entries_[i] = {fns_[f].addr, f};
+  // Grown at a quarter full, rebuilt in id order: of functions sharing an address the first
+  // added keeps the slot.
+  if (4 * fns_.size() > entries_.size()) {
+    entries_.assign(4 * entries_.size(), Entry{});
+    for (std::uint32_t f = 0; f < id; ++f) add_entry(f);
   }
+  add_entry(id);
+}
+
+void Symbols::add_entry(std::uint32_t id) {
+  const Addr a = fns_[id].addr;
+  std::size_t i = entry_slot(a);
+  while (entries_[i].addr && entries_[i].addr != a) i = (i + 1) & (entries_.size() - 1);
+  if (!entries_[i].addr) entries_[i] = {a, id};
 }
 
 std::uint32_t Symbols::add_kernel(Function f) {
@@ -96,7 +101,7 @@ std::optional<std::uint32_t> Symbols::resolve_any(Addr a) const {
 
 std::optional<std::uint32_t> Symbols::resolve(Addr a) const {
   auto id = resolve_any(a);
-  if (id && fns_[*id].module >= 0 && !modules_[fns_[*id].module].loaded) return std::nullopt;
+  if (id && unloaded(fns_[*id])) return std::nullopt;
   return id;
 }
 

@@ -68,8 +68,7 @@ class Symbols {
       const Entry& e = entries_[i];
       if (e.addr == a && a) {
         const Function& f = fns_[e.id];
-        if (!f.size || (f.module >= 0 && !modules_[static_cast<std::size_t>(f.module)].loaded))
-          return std::nullopt;
+        if (!f.size || unloaded(f)) return std::nullopt;
         return e.id;
       }
       if (!e.addr) return std::nullopt;
@@ -99,6 +98,11 @@ class Symbols {
   Addr kernel_next_;
   Addr module_next_;
   void index(std::uint32_t id);
+  void add_entry(std::uint32_t id);
+  // Module text gone: its addresses resolve to nothing mapped.
+  bool unloaded(const Function& f) const {
+    return f.module >= 0 && !modules_[static_cast<std::size_t>(f.module)].loaded;
+  }
 };
 
 }  // namespace rcusim
