@@ -29,6 +29,8 @@ CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
     : cfg_(checked(cfg, cpus)),
       cpus_(cpus),
       coherent_(cpus > 1),
+      uniform_lines_(cfg_.l1i.line == cfg_.l1d.line && cfg_.llc.line == cfg_.l1d.line &&
+                     (!cfg_.l2_enabled || cfg_.l2.line == cfg_.l1d.line)),
       private_(static_cast<std::size_t>(cpus)),
       llc_(cfg_.llc, arena_),
       dir_(cpus, *this, arena_),
@@ -66,11 +68,15 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
       cost += hit;
     } else {
       ++k1.misses[c];
-      const Addr from = std::max(addr, l1.first_byte(line));
       if (ifetch) note_code(line);
-      prefetch_below_l1(p, from);
-      cost += below_l1(cpu, p, from, std::min(last, l1.last_byte(line)), cls,
-                       r == SetAssocCache::Ref::coherence_miss);
+      const bool coherence_miss = r == SetAssocCache::Ref::coherence_miss;
+      if (uniform_lines_) {
+        cost += line_below_l1(cpu, p, k, line, c, coherence_miss);
+      } else {
+        const Addr from = std::max(addr, l1.first_byte(line));
+        prefetch_below_l1(p, from);
+        cost += below_l1(cpu, p, from, std::min(last, l1.last_byte(line)), cls, coherence_miss);
+      }
     }
     if (rfo && !p.l1d.owned_mru(line)) {  // read for ownership (l1 is the L1D)
       dir_.write(cpu, line);
@@ -150,6 +156,40 @@ Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemC
   ++k2.misses[c];
   return private_miss(cpu, first, last, cls,
                       l1_coherence_miss || r2 == Range::coherence_miss);
+}
+
+// below_l1() and private_miss() for one line, when every level has the L1's line size (always
+// so with several CPUs, see validate()): the same references in the same order, each set found
+// once, and its host fetch started before the first lookup.
+Cycles CacheHierarchy::line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line,
+                                     std::size_t c, bool coherence_miss) {
+  std::uint64_t* const l2_set = p.l2 ? p.l2->set_of(line) : nullptr;
+  std::uint64_t* const llc_set = llc_.set_of(line);
+  if (l2_set != nullptr) p.l2->prefetch(l2_set);
+  llc_.prefetch(llc_set);
+  if (coherent_) {
+    dir_.prefetch(line);
+    dir_.prefetch_writer(cpu, line);
+  }
+  if (l2_set != nullptr) {
+    LevelCounters& k2 = k.level(CacheLevel::l2);
+    const SetAssocCache::Ref r2 = p.l2->ref(l2_set, line);
+    if (r2 == SetAssocCache::Ref::hit) {
+      ++k2.hits[c];
+      return cfg_.l2.hit_latency;
+    }
+    ++k2.misses[c];
+    coherence_miss |= r2 == SetAssocCache::Ref::coherence_miss;
+  }
+  const bool llc_hit = llc_.ref(llc_set, line) == SetAssocCache::Ref::hit;
+  ++(llc_hit ? k.level(CacheLevel::llc).hits : k.level(CacheLevel::llc).misses)[c];
+  const Cycles cost = llc_hit ? cfg_.llc.hit_latency : cfg_.dram;
+  if (!coherent_) return cost;
+  if (coherence_miss) ++k.coherence_misses[c];
+  if (const auto f = dir_.fill(cpu, line, !llc_hit); !f.from_owner && !f.held_elsewhere)
+    return cost;
+  ++k.transfers[c];
+  return cfg_.coherence_transfer;
 }
 
 // Cachegrind's rule for one level: every line of the range is referenced (each updates LRU state)

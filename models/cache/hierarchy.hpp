@@ -76,6 +76,8 @@ class CacheHierarchy final : public MemoryCost {
   void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
+  Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
+                       bool coherence_miss);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
   void take_ownership(int cpu, Private& p, Addr first, Addr last);
@@ -100,6 +102,7 @@ class CacheHierarchy final : public MemoryCost {
   int cpus_;
   std::uint64_t code_lo_ = ~std::uint64_t{0}, code_hi_ = 0;  // empty until the first fetch
   bool coherent_;  // more than one CPU: keep the directory
+  bool uniform_lines_;  // every level has one line size: below the L1 a piece is one line
   HostArena arena_;  // every tag array and directory page: declared before what lives in it
   std::vector<std::unique_ptr<Private>> private_;
   SetAssocCache llc_;

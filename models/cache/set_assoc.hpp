@@ -30,8 +30,9 @@ class SetAssocCache {
 
   // References line number `line`: a hit makes it MRU; a miss fills it at MRU, dropping the LRU
   // way, or reusing the way of its own invalidated tag (a coherence miss).
-  Ref ref(std::uint64_t line) {
-    std::uint64_t* set = set_of(line);
+  Ref ref(std::uint64_t line) { return ref(set_of(line), line); }
+  // The same, in `set`, which is set_of(line): a caller that prefetched the set passes it on.
+  Ref ref(std::uint64_t* set, std::uint64_t line) {
     if ((set[0] ^ line << 2) < kInvalidated) return Ref::hit;  // MRU: most code fetches
     return ref_below_mru(set, line << 2);
   }
@@ -45,11 +46,14 @@ class SetAssocCache {
   // Asks the host to bring `line`'s set into its caches ahead of a lookup: the model's tag arrays
   // are bigger than the host's caches, so lookups that will come anyway are started together.
   // A set of up to 16 ways spans at most two host lines: its first and its last word's.
-  void prefetch(std::uint64_t line) const {
-    const std::uint64_t* set = set_of(line);
+  void prefetch(std::uint64_t line) const { prefetch(set_of(line)); }
+  void prefetch(const std::uint64_t* set) const {
     host_prefetch(set);
     if (assoc_ > kTagsPerHostLine) host_prefetch(set + assoc_ - 1);
   }
+  // The ways of `line`'s set, for ref(set, line) and prefetch(set).
+  std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
+  std::uint32_t line_bytes() const { return std::uint32_t{1} << line_bits_; }
 
   bool contains(std::uint64_t line) const { return find(line) != nullptr; }
   // A remote write took `line`: the tag stays, invalidated, at the LRU end. True if a valid copy
@@ -133,7 +137,6 @@ class SetAssocCache {
   }
 #endif
 
-  std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
   const std::uint64_t* set_of(std::uint64_t line) const {
     return &ways_[(line & set_mask_) * assoc_];
   }
