@@ -4,6 +4,7 @@
 // actor loop, as a ratio of time per switch. Each figure is the median of --reps runs, each run
 // in its own process (SimGrid allows one engine per process). Prints one JSON object.
 //   bench_reclaim [SCENARIO] [--reps N] [--set key=value]...
+// Bad arguments or a bad scenario exit with code 2 and a message, before any run.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -98,6 +100,14 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+constexpr const char* kUsage = "usage: bench_reclaim [SCENARIO] [--reps N] [--set key=value]...\n";
+
+// Bad arguments or a bad scenario: the message, then exit code 2 before anything runs.
+[[noreturn]] void bad_input(const std::string& why) {
+  std::fprintf(stderr, "bench_reclaim: %s\n%s", why.c_str(), kUsage);
+  std::exit(2);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,11 +116,32 @@ int main(int argc, char** argv) {
   std::vector<std::string> sets;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--reps" && i + 1 < argc) reps = std::max(1, std::stoi(argv[++i]));
-    else if (a == "--set" && i + 1 < argc) sets.push_back(argv[++i]);
-    else path = a;
+    const bool has_value = i + 1 < argc;
+    if (a == "-h" || a == "--help") {
+      std::printf("%s", kUsage);
+      return 0;
+    } else if (a == "--reps") {
+      if (!has_value) bad_input("--reps needs a number");
+      const std::string v = argv[++i];
+      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(v) < 1)
+        bad_input("--reps: '" + v + "' is not a whole number from 1 to 999999");
+      reps = std::stoi(v);
+    } else if (a == "--set") {
+      if (!has_value) bad_input("--set needs key=value");
+      sets.push_back(argv[++i]);
+    } else if (a.starts_with("-")) {
+      bad_input("unknown option '" + a + "'");
+    } else {
+      path = a;
+    }
   }
-  const rcusim::Config cfg = rcusim::load_scenario(path, sets);
+  rcusim::Config cfg;
+  try {
+    cfg = rcusim::load_scenario(path, sets);
+  } catch (const std::exception& e) {  // ScenarioError names the file, line and key
+    bad_input(e.what());
+  }
   std::vector<double> rate, spo, rss_over, wall_per_cpu_s, bare_ratio;
   nlohmann::json last;
   for (int r = 0; r < reps; ++r) {
