@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cache/hierarchy.hpp"
 #include "models/memory/cost.hpp"
 #include "models/memory/flat.hpp"
 #include "models/module/symbols.hpp"
@@ -66,6 +67,8 @@ class Cpu {
   // --- memory, through the one cost interface (inline: tens of calls per simulated object) ---
   void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text) {
     const Function& f = syms_.fn(fn);
+    if (Cycles c; cache_ != nullptr && cache_->fetch_at_mru(id_, f.addr, f.size, cls, c))
+      return charge(c);
     access(f.addr, f.size, AccessKind::ifetch, cls);
   }
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
@@ -123,6 +126,7 @@ class Cpu {
 
   Kernel& k_;
   MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  CacheHierarchy* cache_;  // mem_ when it is the cache model: fetches that hit at MRU inline
   FlatMemory* flat_;     // mem_ when it is the flat model: its accesses inline, no virtual call
   const Symbols& syms_;
   int id_;

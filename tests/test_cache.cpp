@@ -23,6 +23,7 @@
 #include "models/cache/replay.hpp"
 #include "models/cache/set_assoc.hpp"
 #include "sim/cachesim.hpp"
+#include "sim/rng.hpp"
 #include "tests/set_assoc_model.hpp"
 
 using namespace rcusim;
@@ -149,6 +150,50 @@ TEST_CASE("cache: an access straddling two lines touches both") {
   CHECK(h.counters(0).accesses == 3);
   // An access running off the top of the address space stops at its last line.
   CHECK(h.access(0, ~Addr{0} - 3, 16, kR, kCls) == dram);
+}
+
+TEST_CASE("cache: a fetch counted inline at MRU is exactly what access() would do") {
+  // Two hierarchies see the same stream of fetches, data reads and writes (some to code lines,
+  // which invalidate L1I copies); one offers each fetch to fetch_at_mru() first, as Cpu does.
+  CacheHierarchy plain(2, small_config()), fast(2, small_config());
+  Rng rng(7, 1);
+  int inline_fetches = 0, fallbacks = 0;
+  for (int step = 0; step < 20000; ++step) {
+    const int cpu = static_cast<int>(rng.next() % 2);
+    const Addr a = 0x8000 + (rng.next() % 48) * 40;  // 48 overlapping "functions" in 30 lines
+    const auto size = static_cast<std::uint32_t>(1 + rng.next() % 150);
+    const std::uint64_t what = rng.next() % 10;
+    const AccessKind kind = what < 7 ? AccessKind::ifetch : what < 9 ? kR : kW;
+    const MemClass cls = kind == AccessKind::ifetch ? MemClass::core_text : kCls;
+    const Cycles want = plain.access(cpu, a, size, kind, cls);
+    Cycles got;
+    if (kind == AccessKind::ifetch && fast.fetch_at_mru(cpu, a, size, cls, got)) {
+      ++inline_fetches;
+    } else {
+      if (kind == AccessKind::ifetch) ++fallbacks;
+      got = fast.access(cpu, a, size, kind, cls);
+    }
+    REQUIRE(got == want);
+  }
+  for (int cpu = 0; cpu < 2; ++cpu) {
+    const CacheCounters &p = plain.cache_counters(cpu), &f = fast.cache_counters(cpu);
+    CHECK(f.access.accesses == p.access.accesses);
+    CHECK(f.access.cycles == p.access.cycles);
+    CHECK(f.access.by_class == p.access.by_class);
+    for (std::size_t l = 0; l < kCacheLevels; ++l) {
+      CHECK(f.levels[l].hits == p.levels[l].hits);
+      CHECK(f.levels[l].misses == p.levels[l].misses);
+    }
+    CHECK(f.coherence_misses == p.coherence_misses);
+    CHECK(f.transfers == p.transfers);
+  }
+  // Both paths ran many times, so the comparison covers each.
+  CHECK(inline_fetches > 1000);
+  CHECK(fallbacks > 1000);
+  // A CPU that has no caches yet, or does not exist, is left to access().
+  Cycles c;
+  CHECK_FALSE(CacheHierarchy(4, small_config()).fetch_at_mru(3, 0x8000, 4, MemClass::core_text, c));
+  CHECK_FALSE(fast.fetch_at_mru(2, 0x8000, 4, MemClass::core_text, c));
 }
 
 TEST_CASE("cache: a remote write invalidates, and the next miss is a coherence miss") {

@@ -11,13 +11,6 @@ CacheConfig checked(CacheConfig cfg, int cpus) {
   if (std::string err = validate(cfg, cpus); !err.empty()) throw std::invalid_argument(err);
   return cfg;
 }
-bool is_write(AccessKind k) { return k == AccessKind::write || k == AccessKind::modify; }
-// The last byte of an access; an empty access touches its first byte, one past the top of the
-// address space is clamped to it.
-Addr last_byte(Addr addr, std::uint32_t size) {
-  const Addr last = addr + (size > 0 ? size - 1 : 0);
-  return last < addr ? ~Addr{0} : last;
-}
 }  // namespace
 
 CacheHierarchy::Private::Private(const CacheConfig& cfg, HostArena& arena)

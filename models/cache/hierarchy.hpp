@@ -37,6 +37,26 @@ class CacheHierarchy final : public MemoryCost {
   const AccessCounters& counters(int cpu) const override { return cache_counters(cpu).access; }
   void expect(int cpu, Addr addr) override;
 
+  // A code fetch that finds each of its lines at the MRU way of its L1I set changes no cache
+  // state (most fetches: the same kernel functions run again and again). Such a fetch is counted
+  // here, inline in the caller, and `cost` is what access() would have returned. Any other fetch
+  // returns false and changes nothing; access() then does it. (Data accesses are left to
+  // access(): few of them hit at MRU, and the check cost more than it saved.)
+  bool fetch_at_mru(int cpu, Addr addr, std::uint32_t size, MemClass cls, Cycles& cost) {
+    if (cpu < 0 || cpu >= cpus_) return false;
+    const Private* p = private_[static_cast<std::size_t>(cpu)].get();
+    if (p == nullptr) return false;
+    const std::uint64_t first = p->l1i.line_of(addr), end = p->l1i.line_of(last_byte(addr, size));
+    for (std::uint64_t line = first; line <= end; ++line)
+      if (!p->l1i.at_mru(line)) return false;
+    const auto n = static_cast<std::int64_t>(end - first + 1);
+    CacheCounters& k = counters_[static_cast<std::size_t>(cpu)];
+    k.level(CacheLevel::l1i).hits[static_cast<std::size_t>(cls)] += static_cast<std::uint64_t>(n);
+    cost = cfg_.l1i.hit_latency * n;
+    counted(k, cls, cost);
+    return true;
+  }
+
   // One reference as Cachegrind counts it: the whole range goes to each level together and
   // misses there if any of its lines does; the cost is the latency of the level that held it all.
   Cycles reference(int cpu, Addr addr, std::uint32_t size, AccessKind kind, MemClass cls);
@@ -59,6 +79,14 @@ class CacheHierarchy final : public MemoryCost {
     IndirectPredictor predictor;
   };
   enum class Range : std::uint8_t { hit, miss, coherence_miss };
+
+  // The last byte of an access; an empty access touches its first byte, one past the top of the
+  // address space is clamped to it.
+  static bool is_write(AccessKind k) { return k == AccessKind::write || k == AccessKind::modify; }
+  static Addr last_byte(Addr addr, std::uint32_t size) {
+    const Addr last = addr + (size > 0 ? size - 1 : 0);
+    return last < addr ? ~Addr{0} : last;
+  }
 
   // Built on a CPU's first use: 4096 idle CPUs must not cost 4096 L2 tag arrays.
   Private& priv(int cpu) {

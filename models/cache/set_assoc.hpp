@@ -36,6 +36,8 @@ class SetAssocCache {
     if ((set[0] ^ line << 2) < kInvalidated) return Ref::hit;  // MRU: most code fetches
     return ref_below_mru(set, line << 2);
   }
+  // Whether ref(line) would hit at the MRU way, changing nothing.
+  bool at_mru(std::uint64_t line) const { return (set_of(line)[0] ^ line << 2) < kInvalidated; }
   // After ref(line), the line's tag is the MRU one: whether this CPU owns it, and taking it.
   bool owned_mru(std::uint64_t line) const { return (set_of(line)[0] & kOwned) != 0; }
   void own_mru(std::uint64_t line) { set_of(line)[0] |= kOwned; }
