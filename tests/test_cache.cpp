@@ -196,6 +196,45 @@ TEST_CASE("cache: a fetch counted inline at MRU is exactly what access() would d
   CHECK_FALSE(fast.fetch_at_mru(2, 0x8000, 4, MemClass::core_text, c));
 }
 
+TEST_CASE("cache: access() below the L1 agrees with the general range path, line by line") {
+  // With one line size everywhere, access() takes the one-line path below the L1, where a write
+  // miss fills and takes ownership in one directory step; reference() takes the general path
+  // (ranges, then take_ownership()). On accesses within one line both must do exactly the same.
+  // Four CPUs share 96 data lines and 16 code lines in tiny caches: misses, transfers, sharing
+  // and invalidations (of code too) all happen often.
+  CacheHierarchy one_line(4, small_config()), general(4, small_config());
+  Rng rng(11, 2);
+  for (int step = 0; step < 40000; ++step) {
+    const int cpu = static_cast<int>(rng.next() % 4);
+    const std::uint64_t what = rng.next() % 10;
+    const bool code = what < 3 || (what == 9 && rng.next() % 4 == 0);
+    const Addr line = code ? 0x8000 + (rng.next() % 16) * 64 : 0x40000 + (rng.next() % 96) * 64;
+    const Addr a = line + rng.next() % 64;
+    const auto size = static_cast<std::uint32_t>(1 + rng.next() % (line + 64 - a));
+    const AccessKind kind = what < 3 ? AccessKind::ifetch : what < 6 ? kR : what < 8 ? kW
+                                                                                   : AccessKind::modify;
+    const MemClass cls = kind == AccessKind::ifetch ? MemClass::core_text : kCls;
+    REQUIRE(one_line.access(cpu, a, size, kind, cls) == general.reference(cpu, a, size, kind, cls));
+  }
+  for (int cpu = 0; cpu < 4; ++cpu) {
+    const CacheCounters &o = one_line.cache_counters(cpu), &g = general.cache_counters(cpu);
+    CHECK(o.access.cycles == g.access.cycles);
+    for (std::size_t l = 0; l < kCacheLevels; ++l) {
+      CHECK(o.levels[l].hits == g.levels[l].hits);
+      CHECK(o.levels[l].misses == g.levels[l].misses);
+    }
+    CHECK(o.coherence_misses == g.coherence_misses);
+    CHECK(o.transfers == g.transfers);
+    CHECK(sum(o.transfers) > 100);  // the directory's paths were taken, not only the LLC's
+    CHECK(sum(o.coherence_misses) > 100);
+    for (Addr a = 0x8000; a < 0x40000 + 96 * 64; a += 64) {
+      if (a == 0x8000 + 16 * 64) a = 0x40000;
+      for (CacheLevel l : {CacheLevel::l1i, CacheLevel::l1d, CacheLevel::l2, CacheLevel::llc})
+        REQUIRE(one_line.holds(cpu, l, a) == general.holds(cpu, l, a));
+    }
+  }
+}
+
 TEST_CASE("cache: a remote write invalidates, and the next miss is a coherence miss") {
   CacheHierarchy h(2, small_config());
   const CacheConfig& cfg = h.config();

@@ -17,7 +17,8 @@ namespace rcusim {
 
 // What the directory needs to know about, and do to, the CPUs' private levels: `Copies` has
 //   bool holds(int cpu, std::uint64_t line) const;
-//   void drop(int cpu, std::uint64_t line);     // a remote write invalidates it
+//   // A remote write invalidates it: whether a valid copy was there (holds() before the drop).
+//   bool drop(int cpu, std::uint64_t line);
 //   // Another CPU reads `line`: if `cpu` holds it, it supplies it and keeps a shared copy
 //   // (M -> S). Whether it held it: holds() and the downgrade in one probe.
 //   bool share(int cpu, std::uint64_t line);
@@ -50,6 +51,25 @@ class Directory {
       f.held_elsewhere = holders_.any(w, [&](int h) { return h != cpu && copies_.holds(h, line); });
     }
     w = holders_.add(w, cpu, [&](int h) { return copies_.holds(h, line); });
+    return f;
+  }
+
+  // fill(cpu, line, ask_elsewhere) then write(cpu, line), for a write that missed in all of
+  // `cpu`'s private levels: the same outcome in one pass over the holders. Each other copy is
+  // dropped at once, its drop telling whether it was there (the share() a fill would do first
+  // leaves nothing the drop does not remove).
+  Fill fill_for_write(int cpu, std::uint64_t line, bool ask_elsewhere) {
+    std::uint64_t& w = lines_[line];
+    Fill f;
+    if (holders_.modified(w)) {
+      if (const int owner = holders_.owner(w); owner != cpu) f.from_owner = copies_.drop(owner, line);
+    } else {
+      holders_.any(w, [&](int h) {
+        if (h != cpu && copies_.drop(h, line)) f.held_elsewhere = ask_elsewhere;
+        return false;
+      });
+    }
+    w = holders_.owned_by(cpu);
     return f;
   }
 

@@ -64,7 +64,7 @@ Cycles CacheHierarchy::access(int cpu, Addr addr, std::uint32_t size, AccessKind
       if (ifetch) note_code(line);
       const bool coherence_miss = r == SetAssocCache::Ref::coherence_miss;
       if (uniform_lines_) {
-        cost += line_below_l1(cpu, p, k, line, c, coherence_miss);
+        cost += line_below_l1(cpu, p, k, line, c, coherence_miss, rfo);
       } else {
         const Addr from = std::max(addr, l1.first_byte(line));
         prefetch_below_l1(p, from);
@@ -153,9 +153,10 @@ Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemC
 
 // below_l1() and private_miss() for one line, when every level has the L1's line size (always
 // so with several CPUs, see validate()): the same references in the same order, each set found
-// once, and its host fetch started before the first lookup.
+// once, and its host fetch started before the first lookup. A write (rfo) that misses every
+// private level also takes ownership here, in the same directory lookup as the fill.
 Cycles CacheHierarchy::line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line,
-                                     std::size_t c, bool coherence_miss) {
+                                     std::size_t c, bool coherence_miss, bool rfo) {
   std::uint64_t* const l2_set = p.l2 ? p.l2->set_of(line) : nullptr;
   std::uint64_t* const llc_set = llc_.set_of(line);
   if (l2_set != nullptr) p.l2->prefetch(l2_set);
@@ -179,8 +180,14 @@ Cycles CacheHierarchy::line_below_l1(int cpu, Private& p, CacheCounters& k, std:
   const Cycles cost = llc_hit ? cfg_.llc.hit_latency : cfg_.dram;
   if (!coherent_) return cost;
   if (coherence_miss) ++k.coherence_misses[c];
-  if (const auto f = dir_.fill(cpu, line, !llc_hit); !f.from_owner && !f.held_elsewhere)
-    return cost;
+  Directory<CacheHierarchy>::Fill f;
+  if (rfo) {
+    f = dir_.fill_for_write(cpu, line, !llc_hit);
+    p.l1d.own_mru(line);  // the L1D reference that missed made it MRU
+  } else {
+    f = dir_.fill(cpu, line, !llc_hit);
+  }
+  if (!f.from_owner && !f.held_elsewhere) return cost;
   ++k.transfers[c];
   return cfg_.coherence_transfer;
 }
@@ -243,12 +250,13 @@ bool CacheHierarchy::holds_beyond_l1d(const Private& p, std::uint64_t line) cons
 }
 
 // A coarse holder set names CPUs that never ran: those have no caches to probe, and get none.
-void CacheHierarchy::drop(int cpu, std::uint64_t line) {
+bool CacheHierarchy::drop(int cpu, std::uint64_t line) {
   Private* p = private_[static_cast<std::size_t>(cpu)].get();
-  if (p == nullptr) return;
-  p->l1d.invalidate(line);
-  if (maybe_code(line)) p->l1i.invalidate(line);
-  if (p->l2) p->l2->invalidate(line);
+  if (p == nullptr) return false;
+  bool held = p->l1d.invalidate(line);
+  if (maybe_code(line)) held |= p->l1i.invalidate(line);
+  if (p->l2) held |= p->l2->invalidate(line);
+  return held;
 }
 
 void CacheHierarchy::prefetch(int cpu, std::uint64_t line) const {

@@ -105,7 +105,7 @@ class CacheHierarchy final : public MemoryCost {
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
   Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
-                       bool coherence_miss);
+                       bool coherence_miss, bool rfo);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
   void take_ownership(int cpu, Private& p, Addr first, Addr last);
@@ -113,7 +113,7 @@ class CacheHierarchy final : public MemoryCost {
   // What the directory asks of and does to a CPU's private copies (see Directory).
   friend class Directory<CacheHierarchy>;
   bool holds(int cpu, std::uint64_t line) const;
-  void drop(int cpu, std::uint64_t line);
+  bool drop(int cpu, std::uint64_t line);
   bool share(int cpu, std::uint64_t line);
   void prefetch(int cpu, std::uint64_t line) const;
   bool holds_beyond_l1d(const Private& p, std::uint64_t line) const;  // in its L2 or L1I
