@@ -22,24 +22,22 @@ class LineTable {
   // The word of `line`, zero (no holders, clean) until first written.
   std::uint64_t& operator[](std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
-    if (number != last_number_) {
-      last_ = page(number);
-      last_number_ = number;
-    }
-    return (*last_)[line & kPageMask];
+    Recent& r = recent_[number & kRecentMask];
+    if (number != r.number) r = {number, page(number)};
+    return (*r.page)[line & kPageMask];
   }
 
   // The word of `line` if its page exists, without creating it. The page is remembered: a line's
   // state is asked for ahead of its fill or write.
   const std::uint64_t* peek(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
-    if (number != last_number_) {
+    Recent& r = recent_[number & kRecentMask];
+    if (number != r.number) {
       Page* p = slot(number).page;
       if (p == nullptr) return nullptr;
-      last_ = p;
-      last_number_ = number;
+      r = {number, p};
     }
-    return &(*last_)[line & kPageMask];
+    return &(*r.page)[line & kPageMask];
   }
   // Asks the host to bring `line`'s state into its caches ahead of a lookup (if it has any yet).
   void prefetch(std::uint64_t line) {
@@ -84,8 +82,14 @@ class LineTable {
   HostArena& arena_;
   std::vector<Slot> slots_ = std::vector<Slot>(1024);
   std::size_t pages_ = 0;
-  std::uint64_t last_number_ = kNone;
-  Page* last_ = nullptr;
+  // Pages used lately, direct-mapped by page number: a simulated object, its slab's struct page,
+  // a table slot and per-CPU data interleave, and each would otherwise cost a hash lookup.
+  struct Recent {
+    std::uint64_t number = kNone;
+    Page* page = nullptr;
+  };
+  static constexpr std::uint64_t kRecentMask = 15;
+  std::array<Recent, kRecentMask + 1> recent_{};
 };
 
 }  // namespace rcusim
