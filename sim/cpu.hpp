@@ -67,8 +67,7 @@ class Cpu {
   // --- memory, through the one cost interface (inline: tens of calls per simulated object) ---
   void fetch(std::uint32_t fn, MemClass cls = MemClass::core_text) {
     const Function& f = syms_.fn(fn);
-    if (Cycles c; cache_ != nullptr && cache_->fetch_at_mru(id_, f.addr, f.size, cls, c))
-      return charge(c);
+    if (cache_ != nullptr) return fetch_cached(f, cls);
     access(f.addr, f.size, AccessKind::ifetch, cls);
   }
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
@@ -126,6 +125,8 @@ class Cpu {
 
   Kernel& k_;
   MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  void fetch_cached(const Function& f, MemClass cls);  // fetch() with the cache model
+
   CacheHierarchy* cache_;  // mem_ when it is the cache model: fetches that hit at MRU inline
   FlatMemory* flat_;     // mem_ when it is the flat model: its accesses inline, no virtual call
   const Symbols& syms_;
