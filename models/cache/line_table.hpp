@@ -23,7 +23,7 @@ class LineTable {
   std::uint64_t& operator[](std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     Recent& r = recent_[number & kRecentMask];
-    if (number != r.number) r = {number, page(number)};
+    if (number != r.number) [[unlikely]] r = {number, page(number)};
     return (*r.page)[line & kPageMask];
   }
 
@@ -32,7 +32,7 @@ class LineTable {
   const std::uint64_t* peek(std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     Recent& r = recent_[number & kRecentMask];
-    if (number != r.number) {
+    if (number != r.number) [[unlikely]] {
       Page* p = slot(number).page;
       if (p == nullptr) return nullptr;
       r = {number, p};
@@ -65,7 +65,7 @@ class LineTable {
     while (slots_[i].number != number && slots_[i].number != kNone) i = (i + 1) & mask;
     return slots_[i];
   }
-  Page* page(std::uint64_t number) {
+  [[gnu::noinline]] Page* page(std::uint64_t number) {
     if (Slot& s = slot(number); s.page != nullptr) return s.page;
     if (2 * (pages_ + 1) > slots_.size()) {
       std::vector<Slot> old(2 * slots_.size());
