@@ -29,6 +29,10 @@ CacheHierarchy::CacheHierarchy(int cpus, CacheConfig cfg)
       dir_(cpus, *this, arena_),
       counters_(static_cast<std::size_t>(cpus)) {}
 
+CacheHierarchy::Private& CacheHierarchy::make_private(int cpu) {
+  return *(private_[static_cast<std::size_t>(cpu)] = std::make_unique<Private>(cfg_, arena_));
+}
+
 void CacheHierarchy::bad_cpu(int cpu) const {
   throw std::out_of_range("cache: cpu " + std::to_string(cpu) + " of " + std::to_string(cpus_));
 }

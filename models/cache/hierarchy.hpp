@@ -90,10 +90,10 @@ class CacheHierarchy final : public MemoryCost {
 
   // Built on a CPU's first use: 4096 idle CPUs must not cost 4096 L2 tag arrays.
   Private& priv(int cpu) {
-    auto& p = private_[static_cast<std::size_t>(cpu)];
-    if (!p) p = std::make_unique<Private>(cfg_, arena_);
-    return *p;
+    Private* p = private_[static_cast<std::size_t>(cpu)].get();
+    return p != nullptr ? *p : make_private(cpu);
   }
+  [[gnu::noinline]] Private& make_private(int cpu);
   void check_cpu(int cpu) const {
     if (cpu < 0 || cpu >= cpus_) bad_cpu(cpu);
   }
