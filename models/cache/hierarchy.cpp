@@ -42,6 +42,14 @@ const CacheCounters& CacheHierarchy::cache_counters(int cpu) const {
   return counters_[static_cast<std::size_t>(cpu)];
 }
 
+// Whatever the L2 says, its set, the LLC's and the directory's entry are looked at next or
+// soon: their host misses overlap instead of following one another.
+void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
+  if (p.l2) p.l2->prefetch(p.l2->line_of(a));
+  llc_.prefetch(llc_.line_of(a));
+  if (coherent_) dir_.prefetch(p.l1d.line_of(a));
+}
+
 // The hot path of the simulator: the L1 lookup and its hit are inline here, one line at a time;
 // all levels share the L1's line size when there are several CPUs, so below the L1 each piece is
 // one line too (one CPU may have other sizes, which walk() handles).
@@ -119,14 +127,6 @@ Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, Mem
   }
   if (coherent_ && is_write(kind)) take_ownership(cpu, p, first, last);
   return cost;
-}
-
-// Whatever the L2 says, its set, the LLC's and the directory's entry are looked at next or
-// soon: their host misses overlap instead of following one another.
-void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
-  if (p.l2) p.l2->prefetch(p.l2->line_of(a));
-  llc_.prefetch(llc_.line_of(a));
-  if (coherent_) dir_.prefetch(p.l1d.line_of(a));
 }
 
 void CacheHierarchy::expect(int cpu, Addr addr) {

@@ -101,7 +101,7 @@ class CacheHierarchy final : public MemoryCost {
 
   Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
   static Cycles counted(CacheCounters& k, MemClass cls, Cycles cost);
-  void prefetch_below_l1(const Private& p, Addr a);
+  [[gnu::always_inline]] inline void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
   Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
