@@ -50,6 +50,47 @@ void CacheHierarchy::prefetch_below_l1(const Private& p, Addr a) {
   if (coherent_) dir_.prefetch(p.l1d.line_of(a));
 }
 
+// below_l1() and private_miss() for one line, when every level has the L1's line size (always
+// so with several CPUs, see validate()): the same references in the same order, each set found
+// once, and its host fetch started before the first lookup. A write (rfo) that misses every
+// private level also takes ownership here, in the same directory lookup as the fill.
+Cycles CacheHierarchy::line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line,
+                                     std::size_t c, bool coherence_miss, bool rfo) {
+  std::uint64_t* const l2_set = p.l2 ? p.l2->set_of(line) : nullptr;
+  std::uint64_t* const llc_set = llc_.set_of(line);
+  if (l2_set != nullptr) p.l2->prefetch(l2_set);
+  llc_.prefetch(llc_set);
+  if (coherent_) {
+    dir_.prefetch(line);
+    dir_.prefetch_writer(cpu, line);
+  }
+  if (l2_set != nullptr) {
+    LevelCounters& k2 = k.level(CacheLevel::l2);
+    const SetAssocCache::Ref r2 = p.l2->ref(l2_set, line);
+    if (r2 == SetAssocCache::Ref::hit) {
+      ++k2.hits[c];
+      return cfg_.l2.hit_latency;
+    }
+    ++k2.misses[c];
+    coherence_miss |= r2 == SetAssocCache::Ref::coherence_miss;
+  }
+  const bool llc_hit = llc_.ref(llc_set, line) == SetAssocCache::Ref::hit;
+  ++(llc_hit ? k.level(CacheLevel::llc).hits : k.level(CacheLevel::llc).misses)[c];
+  const Cycles cost = llc_hit ? cfg_.llc.hit_latency : cfg_.dram;
+  if (!coherent_) return cost;
+  if (coherence_miss) ++k.coherence_misses[c];
+  Directory<CacheHierarchy>::Fill f;
+  if (rfo) {
+    f = dir_.fill_for_write(cpu, line, !llc_hit);
+    p.l1d.own_mru(line);  // the L1D reference that missed made it MRU
+  } else {
+    f = dir_.fill(cpu, line, !llc_hit);
+  }
+  if (!f.from_owner && !f.held_elsewhere) return cost;
+  ++k.transfers[c];
+  return cfg_.coherence_transfer;
+}
+
 // The hot path of the simulator: the L1 lookup and its hit are inline here, one line at a time;
 // all levels share the L1's line size when there are several CPUs, so below the L1 each piece is
 // one line too (one CPU may have other sizes, which walk() handles).
@@ -153,47 +194,6 @@ Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemC
   ++k2.misses[c];
   return private_miss(cpu, first, last, cls,
                       l1_coherence_miss || r2 == Range::coherence_miss);
-}
-
-// below_l1() and private_miss() for one line, when every level has the L1's line size (always
-// so with several CPUs, see validate()): the same references in the same order, each set found
-// once, and its host fetch started before the first lookup. A write (rfo) that misses every
-// private level also takes ownership here, in the same directory lookup as the fill.
-Cycles CacheHierarchy::line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line,
-                                     std::size_t c, bool coherence_miss, bool rfo) {
-  std::uint64_t* const l2_set = p.l2 ? p.l2->set_of(line) : nullptr;
-  std::uint64_t* const llc_set = llc_.set_of(line);
-  if (l2_set != nullptr) p.l2->prefetch(l2_set);
-  llc_.prefetch(llc_set);
-  if (coherent_) {
-    dir_.prefetch(line);
-    dir_.prefetch_writer(cpu, line);
-  }
-  if (l2_set != nullptr) {
-    LevelCounters& k2 = k.level(CacheLevel::l2);
-    const SetAssocCache::Ref r2 = p.l2->ref(l2_set, line);
-    if (r2 == SetAssocCache::Ref::hit) {
-      ++k2.hits[c];
-      return cfg_.l2.hit_latency;
-    }
-    ++k2.misses[c];
-    coherence_miss |= r2 == SetAssocCache::Ref::coherence_miss;
-  }
-  const bool llc_hit = llc_.ref(llc_set, line) == SetAssocCache::Ref::hit;
-  ++(llc_hit ? k.level(CacheLevel::llc).hits : k.level(CacheLevel::llc).misses)[c];
-  const Cycles cost = llc_hit ? cfg_.llc.hit_latency : cfg_.dram;
-  if (!coherent_) return cost;
-  if (coherence_miss) ++k.coherence_misses[c];
-  Directory<CacheHierarchy>::Fill f;
-  if (rfo) {
-    f = dir_.fill_for_write(cpu, line, !llc_hit);
-    p.l1d.own_mru(line);  // the L1D reference that missed made it MRU
-  } else {
-    f = dir_.fill(cpu, line, !llc_hit);
-  }
-  if (!f.from_owner && !f.held_elsewhere) return cost;
-  ++k.transfers[c];
-  return cfg_.coherence_transfer;
 }
 
 // Cachegrind's rule for one level: every line of the range is referenced (each updates LRU state)

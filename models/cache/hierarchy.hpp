@@ -104,7 +104,7 @@ class CacheHierarchy final : public MemoryCost {
   [[gnu::always_inline]] inline void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
-  Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
+  [[gnu::always_inline]] inline Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
                        bool coherence_miss, bool rfo);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
