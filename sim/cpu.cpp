@@ -17,7 +17,12 @@ constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
-    : k_(k), mem_(*k.mem), cache_(dynamic_cast<CacheHierarchy*>(k.mem.get())), flat_(dynamic_cast<FlatMemory*>(k.mem.get())), syms_(k.syms), id_(id),
+    : k_(k),
+      mem_(*k.mem),
+      cache_(dynamic_cast<CacheHierarchy*>(k.mem.get())),
+      flat_(dynamic_cast<FlatMemory*>(k.mem.get())),
+      syms_(k.syms),
+      id_(id),
       rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)),
       perturb_(static_cast<std::uint64_t>(k.cfg.seed), kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};

@@ -211,8 +211,10 @@ TEST_CASE("cache: access() below the L1 agrees with the general range path, line
     const Addr line = code ? 0x8000 + (rng.next() % 16) * 64 : 0x40000 + (rng.next() % 96) * 64;
     const Addr a = line + rng.next() % 64;
     const auto size = static_cast<std::uint32_t>(1 + rng.next() % (line + 64 - a));
-    const AccessKind kind = what < 3 ? AccessKind::ifetch : what < 6 ? kR : what < 8 ? kW
-                                                                                   : AccessKind::modify;
+    const AccessKind kind = what < 3   ? AccessKind::ifetch
+                            : what < 6 ? kR
+                            : what < 8 ? kW
+                                       : AccessKind::modify;
     const MemClass cls = kind == AccessKind::ifetch ? MemClass::core_text : kCls;
     REQUIRE(one_line.access(cpu, a, size, kind, cls) == general.reference(cpu, a, size, kind, cls));
   }

@@ -62,7 +62,8 @@ class Directory {
     std::uint64_t& w = lines_[line];
     Fill f;
     if (holders_.modified(w)) {
-      if (const int owner = holders_.owner(w); owner != cpu) f.from_owner = copies_.drop(owner, line);
+      if (const int owner = holders_.owner(w); owner != cpu)
+        f.from_owner = copies_.drop(owner, line);
     } else {
       holders_.any(w, [&](int h) {
         if (h != cpu && copies_.drop(h, line)) f.held_elsewhere = ask_elsewhere;

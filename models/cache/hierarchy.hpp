@@ -80,9 +80,9 @@ class CacheHierarchy final : public MemoryCost {
   };
   enum class Range : std::uint8_t { hit, miss, coherence_miss };
 
+  static bool is_write(AccessKind k) { return k == AccessKind::write || k == AccessKind::modify; }
   // The last byte of an access; an empty access touches its first byte, one past the top of the
   // address space is clamped to it.
-  static bool is_write(AccessKind k) { return k == AccessKind::write || k == AccessKind::modify; }
   static Addr last_byte(Addr addr, std::uint32_t size) {
     const Addr last = addr + (size > 0 ? size - 1 : 0);
     return last < addr ? ~Addr{0} : last;
@@ -104,8 +104,9 @@ class CacheHierarchy final : public MemoryCost {
   [[gnu::always_inline]] inline void prefetch_below_l1(const Private& p, Addr a);
   Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
                   bool l1_coherence_miss);
-  [[gnu::always_inline]] inline Cycles line_below_l1(int cpu, Private& p, CacheCounters& k, std::uint64_t line, std::size_t c,
-                       bool coherence_miss, bool rfo);
+  [[gnu::always_inline]] inline Cycles line_below_l1(int cpu, Private& p, CacheCounters& k,
+                                                     std::uint64_t line, std::size_t c,
+                                                     bool coherence_miss, bool rfo);
   static Range ref_range(SetAssocCache& level, Addr first, Addr last);
   Cycles private_miss(int cpu, Addr first, Addr last, MemClass cls, bool coherence_miss);
   void take_ownership(int cpu, Private& p, Addr first, Addr last);

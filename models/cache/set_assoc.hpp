@@ -55,7 +55,6 @@ class SetAssocCache {
   }
   // The ways of `line`'s set, for ref(set, line) and prefetch(set).
   std::uint64_t* set_of(std::uint64_t line) { return &ways_[(line & set_mask_) * assoc_]; }
-  std::uint32_t line_bytes() const { return std::uint32_t{1} << line_bits_; }
 
   bool contains(std::uint64_t line) const { return find(line) != nullptr; }
   // A remote write took `line`: the tag stays, invalidated, at the LRU end. True if a valid copy
