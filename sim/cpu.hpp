@@ -73,7 +73,9 @@ class Cpu {
   void read(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::read, cls); }
   void write(Addr a, std::uint32_t size, MemClass cls) { access(a, size, AccessKind::write, cls); }
   void access(Addr a, std::uint32_t size, AccessKind kind, MemClass cls) {
-    charge(flat_ ? flat_->cost(id_, kind, cls) : mem_.access(id_, a, size, kind, cls));
+    charge(flat_    ? flat_->cost(id_, kind, cls)
+           : cache_ ? cache_->access(id_, a, size, kind, cls)  // final: a direct call
+                    : mem_.access(id_, a, size, kind, cls));
   }
   // MemoryCost::expect(): a host-side hint only; the flat model has no state to load.
   void expect(Addr a) {
