@@ -54,6 +54,17 @@ std::uint64_t l1d_misses(const CacheHierarchy& h, int cpu) {
   return h.cache_counters(cpu).level(CacheLevel::l1d).misses[kC];
 }
 
+// Two hierarchies fed the same stream counted the same hits and misses at every level, and the
+// same coherence misses and transfers.
+void check_same_levels(const CacheCounters& a, const CacheCounters& b) {
+  for (std::size_t l = 0; l < kCacheLevels; ++l) {
+    CHECK(a.levels[l].hits == b.levels[l].hits);
+    CHECK(a.levels[l].misses == b.levels[l].misses);
+  }
+  CHECK(a.coherence_misses == b.coherence_misses);
+  CHECK(a.transfers == b.transfers);
+}
+
 }  // namespace
 
 TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
@@ -180,12 +191,7 @@ TEST_CASE("cache: a fetch counted inline at MRU is exactly what access() would d
     CHECK(f.access.accesses == p.access.accesses);
     CHECK(f.access.cycles == p.access.cycles);
     CHECK(f.access.by_class == p.access.by_class);
-    for (std::size_t l = 0; l < kCacheLevels; ++l) {
-      CHECK(f.levels[l].hits == p.levels[l].hits);
-      CHECK(f.levels[l].misses == p.levels[l].misses);
-    }
-    CHECK(f.coherence_misses == p.coherence_misses);
-    CHECK(f.transfers == p.transfers);
+    check_same_levels(f, p);
   }
   // Both paths ran many times, so the comparison covers each.
   CHECK(inline_fetches > 1000);
@@ -221,12 +227,7 @@ TEST_CASE("cache: access() below the L1 agrees with the general range path, line
   for (int cpu = 0; cpu < 4; ++cpu) {
     const CacheCounters &o = one_line.cache_counters(cpu), &g = general.cache_counters(cpu);
     CHECK(o.access.cycles == g.access.cycles);
-    for (std::size_t l = 0; l < kCacheLevels; ++l) {
-      CHECK(o.levels[l].hits == g.levels[l].hits);
-      CHECK(o.levels[l].misses == g.levels[l].misses);
-    }
-    CHECK(o.coherence_misses == g.coherence_misses);
-    CHECK(o.transfers == g.transfers);
+    check_same_levels(o, g);
     CHECK(sum(o.transfers) > 100);  // the directory's paths were taken, not only the LLC's
     CHECK(sum(o.coherence_misses) > 100);
     for (Addr a = 0x8000; a < 0x40000 + 96 * 64; a += 64) {
