@@ -4,7 +4,9 @@
 #   tools/output_digest.sh [build-dir] > before.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-build}/rcusim
+build=${1:-build}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+bin=$build/rcusim
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() {  # name, then rcusim run arguments
