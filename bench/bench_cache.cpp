@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/cache/hierarchy.hpp"
-#include "sim/cachesim.hpp"
+#include "sim/cli/cachesim.hpp"
 
 using namespace rcusim;
 

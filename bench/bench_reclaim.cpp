@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine.hpp"
-#include "sim/results.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/results.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace sg4 = simgrid::s4u;
 

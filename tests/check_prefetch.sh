@@ -6,8 +6,8 @@
 set -euo pipefail
 src=$1 bin=$2
 if grep -rn --include='*.cpp' --include='*.hpp' __builtin_prefetch "$src/models" "$src/sim" |
-   grep -v 'sim/host_prefetch.hpp'; then
-  echo "use host_prefetch() (sim/host_prefetch.hpp), not __builtin_prefetch" >&2
+   grep -v 'sim/base/host_prefetch.hpp'; then
+  echo "use host_prefetch() (sim/base/host_prefetch.hpp), not __builtin_prefetch" >&2
   exit 1
 fi
 [ "$(uname -m)" = x86_64 ] || exit 0

@@ -12,7 +12,7 @@
 
 #include "models/cache/host_arena.hpp"
 #include "models/cache/set_assoc.hpp"
-#include "sim/rng.hpp"
+#include "sim/base/rng.hpp"
 
 namespace rcusim::testing {
 

@@ -22,8 +22,8 @@
 #include "models/cache/host_arena.hpp"
 #include "models/cache/replay.hpp"
 #include "models/cache/set_assoc.hpp"
-#include "sim/cachesim.hpp"
-#include "sim/rng.hpp"
+#include "sim/cli/cachesim.hpp"
+#include "sim/base/rng.hpp"
 #include "tests/set_assoc_model.hpp"
 
 using namespace rcusim;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "models/cache/host_arena.hpp"
-#include "sim/host_prefetch.hpp"
+#include "sim/base/host_prefetch.hpp"
 
 namespace rcusim {
 

@@ -15,7 +15,7 @@
 
 #include "models/cache/config.hpp"
 #include "models/cache/host_arena.hpp"
-#include "sim/host_prefetch.hpp"
+#include "sim/base/host_prefetch.hpp"
 
 namespace rcusim {
 

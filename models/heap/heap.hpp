@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "models/heap/layout.hpp"
-#include "sim/host_prefetch.hpp"
-#include "sim/units.hpp"
+#include "sim/base/host_prefetch.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

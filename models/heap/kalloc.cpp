@@ -1,6 +1,6 @@
 #include "models/heap/kalloc.hpp"
 
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 namespace {

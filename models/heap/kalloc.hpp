@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

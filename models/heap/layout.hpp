@@ -1,7 +1,7 @@
 // The simulated kernel address space, x86-64 as in Linux 2.6.27
 // (Documentation/x86_64/mm.txt): direct map, vmemmap, kernel text, module area.
 #pragma once
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim::layout {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "models/reclaim/reclaim.hpp"
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 namespace {

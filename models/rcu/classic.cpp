@@ -7,7 +7,7 @@
 
 #include "models/reclaim/reclaim.hpp"
 #include "models/rcu/rcu_head.hpp"
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/rcu/flavor.hpp"
-#include "sim/cpu.hpp"
+#include "models/kernel/cpu.hpp"
 
 namespace rcusim {
 

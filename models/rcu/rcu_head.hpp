@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

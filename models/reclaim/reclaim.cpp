@@ -5,7 +5,7 @@
 #include "models/heap/kalloc.hpp"
 #include "models/rcu/barrier.hpp"
 #include "models/rcu/rcu_head.hpp"
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 namespace {

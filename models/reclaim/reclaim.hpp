@@ -7,8 +7,8 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/stats.hpp"
-#include "sim/units.hpp"
+#include "models/kernel/stats.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

@@ -3,9 +3,9 @@
 #pragma once
 #include <vector>
 
-#include "sim/config.hpp"
-#include "sim/rng.hpp"
-#include "sim/task.hpp"
+#include "sim/scenario/config.hpp"
+#include "sim/base/rng.hpp"
+#include "models/kernel/task.hpp"
 
 namespace rcusim {
 

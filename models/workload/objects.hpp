@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/rcu/rcu_head.hpp"
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

@@ -6,7 +6,7 @@
 #include "models/heap/kalloc.hpp"
 #include "models/rcu/barrier.hpp"
 #include "models/reclaim/reclaim.hpp"
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 namespace {

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "sim/config.hpp"
-#include "sim/rng.hpp"
-#include "sim/task.hpp"
-#include "sim/units.hpp"
+#include "sim/scenario/config.hpp"
+#include "sim/base/rng.hpp"
+#include "models/kernel/task.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-#include "sim/kernel.hpp"
-#include "sim/quantity.hpp"
+#include "models/kernel/kernel.hpp"
+#include "sim/base/quantity.hpp"
 
 namespace rcusim {
 namespace {

@@ -1,7 +1,7 @@
 // Boot-time construction of the object types, their callback functions in module text, and the
 // RCU-protected table, from the scenario's [objects] and [table] sections.
 #pragma once
-#include "sim/rng.hpp"
+#include "sim/base/rng.hpp"
 
 namespace rcusim {
 

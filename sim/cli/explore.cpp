@@ -1,4 +1,4 @@
-#include "sim/explore.hpp"
+#include "sim/cli/explore.hpp"
 
 #include <unistd.h>
 
@@ -10,8 +10,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "sim/scenario.hpp"
-#include "sim/shell.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/cli/shell.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/quantity.hpp"
-#include "sim/scenario.hpp"
+#include "sim/base/quantity.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace rcusim {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/shell.hpp"
+#include "sim/cli/shell.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

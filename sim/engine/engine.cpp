@@ -1,4 +1,4 @@
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -10,8 +10,8 @@
 
 #include "models/workload/mix.hpp"
 #include "models/workload/script.hpp"
-#include "sim/audit.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/audit.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace sg4 = simgrid::s4u;
 

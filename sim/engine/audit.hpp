@@ -2,7 +2,7 @@
 // unloaded module's text is an oops waiting to happen. Reporting it makes "unload with trivial
 // callbacks pending and no barrier" caught every time, however long the run lasts.
 #pragma once
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <toml++/toml.h>
 
-#include "sim/config.hpp"
-#include "sim/quantity.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/config.hpp"
+#include "sim/base/quantity.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace rcusim::detail {
 

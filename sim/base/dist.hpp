@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/rng.hpp"
+#include "sim/base/rng.hpp"
 
 namespace rcusim {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.hpp"
-#include "sim/kernel.hpp"
+#include "sim/scenario/config.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 

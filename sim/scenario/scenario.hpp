@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.hpp"
+#include "sim/scenario/config.hpp"
 
 namespace rcusim {
 

@@ -1,4 +1,4 @@
-#include "sim/quantity.hpp"
+#include "sim/base/quantity.hpp"
 
 #include <charconv>
 #include <cmath>

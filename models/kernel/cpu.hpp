@@ -21,9 +21,9 @@
 #include "models/memory/cost.hpp"
 #include "models/memory/flat.hpp"
 #include "models/module/symbols.hpp"
-#include "sim/rng.hpp"
-#include "sim/stats.hpp"
-#include "sim/units.hpp"
+#include "sim/base/rng.hpp"
+#include "models/kernel/stats.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

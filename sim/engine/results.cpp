@@ -1,4 +1,4 @@
-#include "sim/results.hpp"
+#include "sim/engine/results.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "sim/toml_reader.hpp"
+#include "sim/scenario/toml_reader.hpp"
 
 namespace rcusim::detail {
 namespace {

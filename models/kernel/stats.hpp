@@ -9,7 +9,7 @@
 
 #include "models/cache/counters.hpp"
 #include "models/memory/cost.hpp"
-#include "sim/histogram.hpp"
+#include "sim/base/histogram.hpp"
 
 namespace rcusim {
 

@@ -1,6 +1,6 @@
-#include "sim/sweep.hpp"
+#include "sim/cli/sweep.hpp"
 
-#include "sim/shell.hpp"
+#include "sim/cli/shell.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "sim/units.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

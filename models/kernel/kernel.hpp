@@ -13,11 +13,11 @@
 #include "models/rcu/flavor.hpp"
 #include "models/reclaim/encoding.hpp"
 #include "models/workload/objects.hpp"
-#include "sim/config.hpp"
-#include "sim/cpu.hpp"
-#include "sim/events.hpp"
-#include "sim/stats.hpp"
-#include "sim/trace.hpp"
+#include "sim/scenario/config.hpp"
+#include "models/kernel/cpu.hpp"
+#include "models/kernel/events.hpp"
+#include "models/kernel/stats.hpp"
+#include "sim/base/trace.hpp"
 
 namespace rcusim {
 

@@ -1,4 +1,4 @@
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "sim/toml_reader.hpp"
+#include "sim/scenario/toml_reader.hpp"
 
 namespace rcusim {
 namespace {

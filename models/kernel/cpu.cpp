@@ -1,11 +1,11 @@
-#include "sim/cpu.hpp"
+#include "models/kernel/cpu.hpp"
 
 #include <fmt/format.h>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "sim/kernel.hpp"
-#include "sim/task.hpp"
+#include "models/kernel/kernel.hpp"
+#include "models/kernel/task.hpp"
 
 namespace sg4 = simgrid::s4u;
 

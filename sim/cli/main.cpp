@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "sim/cachesim.hpp"
-#include "sim/engine.hpp"
-#include "sim/explore.hpp"
-#include "sim/results.hpp"
-#include "sim/scenario.hpp"
-#include "sim/sweep.hpp"
+#include "sim/cli/cachesim.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/cli/explore.hpp"
+#include "sim/engine/results.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/cli/sweep.hpp"
 
 using namespace rcusim;
 

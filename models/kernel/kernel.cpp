@@ -1,4 +1,4 @@
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 #include <simgrid/s4u/Engine.hpp>
 #include <stdexcept>

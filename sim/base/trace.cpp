@@ -1,4 +1,4 @@
-#include "sim/trace.hpp"
+#include "sim/base/trace.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

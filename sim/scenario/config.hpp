@@ -12,8 +12,8 @@
 
 #include "models/cache/config.hpp"
 #include "models/memory/flat.hpp"
-#include "sim/dist.hpp"
-#include "sim/units.hpp"
+#include "sim/base/dist.hpp"
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 

@@ -1,10 +1,10 @@
-#include "sim/audit.hpp"
+#include "sim/engine/audit.hpp"
 
 #include <fmt/format.h>
 
 #include "models/reclaim/encoding.hpp"
 #include "models/rcu/rcu_head.hpp"
-#include "sim/kernel.hpp"
+#include "models/kernel/kernel.hpp"
 
 namespace rcusim {
 

@@ -1,4 +1,4 @@
-#include "sim/cachesim.hpp"
+#include "sim/cli/cachesim.hpp"
 
 #include <cerrno>
 #include <charconv>
