@@ -27,26 +27,26 @@ void charge_slub(Cpu& cpu, std::uint32_t fn, Addr obj, std::int64_t cycles, Acce
 Addr kmalloc(Cpu& cpu, std::uint64_t size) {
   Kernel& k = cpu.kernel();
   const Addr a = k.heap.kmalloc(size);
-  charge_slub(cpu, k.text.kmalloc, a, k.cfg.costs.kmalloc, AccessKind::read);
+  charge_slub(cpu, k.text.kmalloc, a, k.costs.kmalloc, AccessKind::read);
   return a;
 }
 
 Addr kmem_cache_alloc(Cpu& cpu, std::uint32_t cache) {
   Kernel& k = cpu.kernel();
   const Addr a = k.heap.kmem_cache_alloc(cache);
-  charge_slub(cpu, k.text.kmem_cache_alloc, a, k.cfg.costs.kmalloc, AccessKind::read);
+  charge_slub(cpu, k.text.kmem_cache_alloc, a, k.costs.kmalloc, AccessKind::read);
   return a;
 }
 
 void kfree(Cpu& cpu, Addr obj) {
   Kernel& k = cpu.kernel();
-  charge_slub(cpu, k.text.kfree, obj, k.cfg.costs.kfree, AccessKind::write);
+  charge_slub(cpu, k.text.kfree, obj, k.costs.kfree, AccessKind::write);
   k.heap.kfree(obj);
 }
 
 void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj) {
   Kernel& k = cpu.kernel();
-  charge_slub(cpu, k.text.kmem_cache_free, obj, k.cfg.costs.kfree, AccessKind::write);
+  charge_slub(cpu, k.text.kmem_cache_free, obj, k.costs.kfree, AccessKind::write);
   k.heap.kmem_cache_free(cache, obj);
 }
 

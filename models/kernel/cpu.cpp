@@ -6,6 +6,7 @@
 
 #include "models/kernel/kernel.hpp"
 #include "models/kernel/task.hpp"
+#include "models/rcu/flavor.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -23,11 +24,11 @@ Cpu::Cpu(Kernel& k, int id)
       flat_(dynamic_cast<FlatMemory*>(k.mem.get())),
       syms_(k.syms),
       id_(id),
-      rng_(static_cast<std::uint64_t>(k.cfg.seed), kCpuStream + static_cast<std::uint64_t>(id)),
-      perturb_(static_cast<std::uint64_t>(k.cfg.seed), kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
-  period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.cfg.machine.hz))};
-  tick_phase_ = k.cfg.machine.tick_skew ? Cycles{period_.v * id / k.cfg.machine.cpus} : Cycles{0};
-  if (k.cfg.perturb.tick_phase)
+      rng_(k.seed, kCpuStream + static_cast<std::uint64_t>(id)),
+      perturb_(k.seed, kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
+  period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.machine.hz))};
+  tick_phase_ = k.machine.tick_skew ? Cycles{period_.v * id / k.machine.cpus} : Cycles{0};
+  if (k.perturb.tick_phase)
     tick_phase_ = Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
   next_tick_ = tick_phase_.v == 0 ? period_ : tick_phase_;
   wake_ = sg4::Semaphore::create(0);
@@ -59,8 +60,8 @@ void Cpu::fail(const std::string& kind, const std::string& message) {
   const Cycles t = now();
   k_.stats.failures.push_back({t.v, id_, kind, message});
   const Ev ev = kind == "oops" ? Ev::oops : kind == "bug" ? Ev::bug : Ev::use_after_free;
-  k_.trace.add({t.v, id_, ev, 0, 0, 0, -1, -1, k_.trace.intern(message)});
-  if (kind == "oops" && k_.cfg.on_oops == "stop") k_.stop();
+  k_.tp.emit({t.v, id_, ev, 0, 0, 0, -1, -1, message});
+  if (kind == "oops" && k_.stop_on_oops) k_.stop();
 }
 
 void Cpu::send_resched_ipi(int target) {
@@ -73,11 +74,14 @@ void Cpu::send_resched_ipi(int target) {
 void Cpu::spin_lock(SimLock& l) {
   sync();
   l.m_->lock();
+  l.owner_ = id_;
   read_clock();
 }
 
 void Cpu::spin_unlock(SimLock& l) {
+  RCUSIM_ASSERT_HELD(*this, l);
   sync();
+  l.owner_ = -1;
   l.m_->unlock();
   read_clock();
 }
@@ -112,12 +116,12 @@ void Cpu::restart_tick() {
 void Cpu::handle_ipi() {
   ipi_pending_ = false;
   ++stats().ipis;
-  charge(k_.cfg.costs.ipi);
+  charge(k_.costs.ipi);
   // smp_call_function_interrupt(): run the queued functions, then ack their senders.
   while (!ipi_calls_.empty()) {
     const IpiCall c = ipi_calls_.front();
     ipi_calls_.erase(ipi_calls_.begin());
-    c.f(*this);
+    c.f(*this, c.info);
     Cpu& from = k_.cpu(c.from);
     sync();
     --from.acks_pending_;
@@ -133,18 +137,18 @@ void Cpu::handle_ipi() {
   if (ctx_ == TaskCtx::idle || ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) schedule();
 }
 
-void Cpu::on_each_cpu(IpiFunc f) {
+void Cpu::on_each_cpu(IpiFunc f, void* info) {
   fetch(k_.text.on_each_cpu);
   sync();
   for (int c = 0; c < k_.ncpus(); ++c) {
     if (c == id_) continue;
     Cpu& t = k_.cpu(c);
-    t.ipi_calls_.push_back({f, id_});
+    t.ipi_calls_.push_back({f, info, id_});
     t.ipi_pending_ = true;
     ++acks_pending_;
     t.kick();
   }
-  f(*this);  // the local call, irqs off
+  f(*this, info);  // the local call, irqs off
   // csd_flag_wait(): spin with preemption off until every CPU has run it.
   run_until(k_.drain_end, TaskCtx::reader, [this] { return acks_pending_ == 0; });
 }
@@ -154,12 +158,12 @@ void Cpu::tick() {
   ++st.ticks;
   next_tick_ += period_;
   fetch(k_.text.timer_interrupt);
-  charge(k_.cfg.costs.tick);
+  charge(k_.costs.tick);
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
   if (k_.rcu->pending(*this)) k_.rcu->check_callbacks(*this, user);
   // irq_exit(): softirqs run unless interrupted code is a softirq or has bottom halves off.
   if (softirq_pending_ && !in_softirq_ && ctx_ != TaskCtx::busy) {
-    if (k_.cfg.perturb.softirq_defer > 0 && perturb_.chance(k_.cfg.perturb.softirq_defer))
+    if (k_.perturb.softirq_defer > 0 && perturb_.chance(k_.perturb.softirq_defer))
       ksoftirqd_runnable_ = true;  // perturbation: leave this run to ksoftirqd
     else
       do_softirq();
@@ -168,7 +172,7 @@ void Cpu::tick() {
   // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
   if (ksoftirqd_runnable_ && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle)) schedule();
   // tick_nohz_stop_sched_tick(): an idle CPU stops its tick unless RCU needs it.
-  if (ctx_ == TaskCtx::idle && k_.cfg.machine.nohz && !k_.rcu->needs_cpu(*this) &&
+  if (ctx_ == TaskCtx::idle && k_.machine.nohz && !k_.rcu->needs_cpu(*this) &&
       !softirq_pending_ && !ksoftirqd_runnable_)
     tick_stopped_ = true;
 }
@@ -183,7 +187,7 @@ void Cpu::do_softirq() {
     softirq_pending_ = false;
     ++st.softirq_passes;
     fetch(k_.text.do_softirq);
-    charge(k_.cfg.costs.softirq);
+    charge(k_.costs.softirq);
     // No sync here: rcu_process_callbacks() only reads rcu_ctrlblk outside its lock, and a read
     // at SimGrid's (earlier) clock sees the past, as a CPU without barriers may; every write to
     // shared RCU state is under rcp->lock, and spin_lock() syncs.
@@ -196,8 +200,7 @@ void Cpu::do_softirq() {
   if (now() >= k_.work_end) k_.note_idle_after_work();  // maybe that was the last callback
   if (softirq_pending_ && !ksoftirqd_runnable_) {  // wakeup_softirqd()
     ksoftirqd_runnable_ = true;
-    k_.trace.add({now().v, id_, Ev::ksoftirqd, 0, 0, 0, k_.rcu->qlen(id_), -1,
-                  k_.trace.intern("wakeup")});
+    k_.tp.emit({now().v, id_, Ev::ksoftirqd, 0, 0, 0, k_.rcu->qlen(id_), -1, "wakeup"});
   }
 }
 
@@ -215,7 +218,7 @@ void Cpu::schedule() {
   ++stats().context_switches;
   need_resched_ = false;
   fetch(k_.text.schedule);
-  charge(k_.cfg.costs.context_switch);
+  charge(k_.costs.context_switch);
   k_.rcu->qsctr_inc(*this);  // schedule() -> rcu_qsctr_inc(cpu)
   if (ksoftirqd_runnable_ && ctx_ != TaskCtx::hog) {  // a hog keeps the CPU from ksoftirqd
     run_ksoftirqd();

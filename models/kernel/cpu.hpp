@@ -10,6 +10,7 @@
 // Interrupts: the scheduling-clock tick is polled between steps of work (exact to the step), so
 // a tick that lands inside a reader or a softirq sees the context it really interrupted.
 #pragma once
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <simgrid/s4u/Mutex.hpp>
@@ -18,11 +19,11 @@
 #include <vector>
 
 #include "models/cache/hierarchy.hpp"
+#include "models/kernel/stats.hpp"
 #include "models/memory/cost.hpp"
 #include "models/memory/flat.hpp"
 #include "models/module/symbols.hpp"
 #include "sim/base/rng.hpp"
-#include "models/kernel/stats.hpp"
 #include "sim/base/units.hpp"
 
 namespace rcusim {
@@ -42,13 +43,24 @@ enum class TaskCtx : std::uint8_t {
 };
 
 class Cpu;
-using IpiFunc = void (*)(Cpu&);
+// smp_call_func_t with its info argument.
+using IpiFunc = void (*)(Cpu&, void* info);
 
+// A spinlock: a SimGrid mutex (so SimGrid orders the CPUs that contend for it) and its holder,
+// so that "caller holds the lock" can be checked as lockdep_assert_held() does.
 class SimLock {
  public:
   SimLock() : m_(simgrid::s4u::Mutex::create()) {}
+  bool held_by(int cpu) const { return owner_ == cpu; }
+
+ private:
+  friend class Cpu;
   simgrid::s4u::MutexPtr m_;
+  int owner_ = -1;
 };
+
+// lockdep_assert_held(): a model function documented "caller holds l" checks it.
+#define RCUSIM_ASSERT_HELD(cpu, l) assert((l).held_by((cpu).id()))
 
 class Cpu {
  public:
@@ -107,7 +119,7 @@ class Cpu {
   bool waiting_for_event() const { return waiting_event_; }
   // on_each_cpu(func, info, wait=1): run `f` here with irqs off and on every other online CPU
   // from a CALL_FUNCTION IPI, and spin until all of them have run it.
-  void on_each_cpu(IpiFunc f);
+  void on_each_cpu(IpiFunc f, void* info);
   void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
   TaskCtx ctx() const { return ctx_; }
 
@@ -152,6 +164,7 @@ class Cpu {
   bool waiting_event_ = false;
   struct IpiCall {
     IpiFunc f;
+    void* info;
     int from;
   };
   std::vector<IpiCall> ipi_calls_;

@@ -1,109 +1,79 @@
-// The simulated machine: every model instance of one run, owned in one place.
+// The simulated kernel's shared services for one run: the CPUs, simulated time's bounds, the heap,
+// kernel text and symbols, the memory-cost model, the tracepoint hook and the measured figures.
+// The engine builds it; each model is built from its own config section and this, and calls the
+// others only through their interfaces (rcu, reclaim). Nothing here knows about scenario files,
+// scripts or result files.
 #pragma once
-#include <map>
 #include <memory>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "models/cache/hierarchy.hpp"
+#include "models/heap/config.hpp"
 #include "models/heap/heap.hpp"
+#include "models/kernel/config.hpp"
+#include "models/kernel/core_text.hpp"
+#include "models/kernel/cpu.hpp"
+#include "models/kernel/stats.hpp"
 #include "models/memory/cost.hpp"
 #include "models/module/symbols.hpp"
-#include "models/rcu/flavor.hpp"
-#include "models/reclaim/encoding.hpp"
-#include "models/workload/objects.hpp"
-#include "sim/scenario/config.hpp"
-#include "models/kernel/cpu.hpp"
-#include "models/kernel/events.hpp"
-#include "models/kernel/stats.hpp"
-#include "sim/base/trace.hpp"
+#include "sim/base/tracepoint.hpp"
 
 namespace rcusim {
 
-// Kernel functions whose text the models fetch; sizes are those of a 2.6.27 x86-64 build,
-// rounded (objdump of vmlinux), so the I-cache footprint is of the right order.
-struct CoreText {
-  std::uint32_t timer_interrupt, do_softirq, rcu_process_callbacks, rcu_do_batch, call_rcu,
-      kfree_rcu, kmalloc, kfree, kmem_cache_alloc, kmem_cache_free, schedule, rcu_reader,
-      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu;
-};
+class CacheHierarchy;
+class RcuFlavor;
+class Reclaim;
 
-// rcu_barrier() state of kernel/rcupdate.c (2.6.27): one barrier at a time (the mutex), a count
-// of CPUs whose barrier callback is still pending, and each CPU's rcu_barrier_head.
-struct BarrierState {
-  SimLock mutex;
-  long cpu_count = 0;
-  bool done = true;
-  int waiter = -1;
-  std::vector<Addr> heads;
-  Histogram latency;  // cycles, per rcu_barrier() call
-  std::uint64_t calls = 0;
-};
-
-// Per [[workload]]: the reader's text and the other data it works on (cache pressure).
-struct WorkloadMemory {
-  std::uint32_t code = 0;  // function id
-  Addr data = 0;
-  std::uint64_t data_bytes = 0;
-};
-
-struct ModuleStats {
-  std::int64_t unload_start = -1;  // cycles: the unload action began (exit function)
-  std::int64_t unloaded = -1;      // cycles: text unmapped
+// What the run is and how long it lasts, from the scenario's top-level keys.
+struct RunBounds {
+  std::int64_t seed = 1;
+  Duration duration;  // workloads stop here
+  Duration drain;     // extra time for queued callbacks
+  bool stop_on_oops = true;
 };
 
 class Kernel {
  public:
-  explicit Kernel(const Config& cfg);
+  Kernel(const MachineConfig& machine, const CostConfig& costs, const PerturbConfig& perturb,
+         const HeapConfig& heap, const RunBounds& run, std::unique_ptr<MemoryCost> mem);
   ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
 
-  const Config& cfg;
-  Frequency freq;
-  Cycles work_end;        // workloads stop here
-  Cycles drain_end;       // the run stops here at the latest
-  Encoding encoding;
+  const MachineConfig& machine;
+  const CostConfig& costs;
+  const PerturbConfig& perturb;
+  const std::uint64_t seed;
+  const bool stop_on_oops;
+  const Frequency freq;
+  const Cycles work_end;   // workloads stop here
+  const Cycles drain_end;  // the run stops here at the latest
   Heap heap;
   Symbols syms;
   CoreText text{};
   std::unique_ptr<MemoryCost> mem;
-  CacheHierarchy* cache = nullptr;  // mem, when memory.model = "cache"
-  Trace trace;
+  CacheHierarchy* cache = nullptr;  // mem, when it is the cache model
+  Tracepoints tp;
   Stats stats;
-  ObjectWorld world;
-  std::unique_ptr<RcuFlavor> rcu;
-  std::vector<std::unique_ptr<Cpu>> cpus;
-  BarrierState barrier;
-  std::vector<WorkloadMemory> workload_mem;  // by [[workload]] index
-  std::vector<ModuleStats> module_stats;  // by module id
-  EventBoard events;
-  std::unordered_map<Addr, std::string> labels;  // rcu_head -> script label, while queued
-  std::vector<TimelineEntry> timeline;
-  std::vector<int> script_cpu;                   // script index -> CPU (perturb.shuffle_cpus)
-  std::vector<std::int64_t> busy_lengths_ns;     // as drawn, for explore's report
+  std::unique_ptr<RcuFlavor> rcu;   // the plug-ins, set by the engine before the CPUs start
+  std::unique_ptr<Reclaim> reclaim;
 
-  int ncpus() const { return static_cast<int>(cpus.size()); }
-  Cpu& cpu(int i) { return *cpus[static_cast<std::size_t>(i)]; }
+  // The CPUs, made once the plug-ins are in place.
+  void boot_cpus();
+  int ncpus() const { return static_cast<int>(cpus_.size()); }
+  Cpu& cpu(int i) { return *cpus_[static_cast<std::size_t>(i)]; }
   Cycles cycles(const Duration& d) const { return freq.from_ns(d.ns); }
 
-  // Stops every CPU actor at its next step: after an oops with on_oops = "stop", or once the
+  // Stops every CPU actor at its next step: after an oops when the run stops on one, or once the
   // workloads are over and no callback is left.
   void stop();
   bool stopped() const { return stopped_; }
   void note_idle_after_work();  // a CPU ran out of work: stop if nothing else is queued
   int running_tasks = 0;        // CPUs whose task (workload or script) has not finished
-  std::string outcome() const;  // ok | oops | bug
-
-  // A named event happened on `cpu` at `t`: record it and wake CPUs that wait for events.
-  void fire(const std::string& name, Cycles t);
-  // Adds a line to the printed timeline (scripted scenarios only).
-  void note(int cpu, Cycles t, std::string line);
-  bool timeline_on() const { return timeline_on_; }
+  void wake_waiters();          // wakes CPUs blocked in Cpu::run_until() to re-check their condition
 
  private:
+  std::vector<std::unique_ptr<Cpu>> cpus_;
   bool stopped_ = false;
-  bool timeline_on_ = false;
-  std::uint64_t note_seq_ = 0;
 };
 
 }  // namespace rcusim

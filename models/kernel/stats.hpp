@@ -72,6 +72,12 @@ struct Failure {
   std::string message;
 };
 
+// A module's load and unload, as the unload race measures them.
+struct ModuleStats {
+  std::int64_t unload_start = -1;  // cycles: the unload action began (exit function)
+  std::int64_t unloaded = -1;      // cycles: text unmapped
+};
+
 struct Stats {
   explicit Stats(int cpus) : cpu(static_cast<std::size_t>(cpus)) {}
   std::array<PathStats, kPaths> path{};
@@ -81,8 +87,22 @@ struct Stats {
   std::uint64_t peak_objects = 0, peak_bytes = 0;
   std::vector<CpuStats> cpu;
   std::vector<Sample> series;
-  std::vector<LatencyRow> latencies;
+  std::vector<LatencyRow> latencies;  // kept when keep_latencies
+  bool keep_latencies = true;
   std::vector<Failure> failures;
+  Histogram barrier_latency;  // cycles, per rcu_barrier() call
+  std::uint64_t barrier_calls = 0;
+  std::vector<ModuleStats> modules;  // by module id
+
+  // ok | oops | bug: what the simulated kernel did.
+  std::string outcome() const {
+    bool bug = false;
+    for (const auto& f : failures) {
+      if (f.kind == "oops") return "oops";
+      bug = true;
+    }
+    return bug ? "bug" : "ok";
+  }
 
   void queued(std::uint64_t bytes) {
     ++waiting_objects;

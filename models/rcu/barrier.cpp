@@ -1,62 +1,63 @@
 #include "models/rcu/barrier.hpp"
 
 #include <fmt/format.h>
+#include <stdexcept>
 
-#include "models/reclaim/reclaim.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/rcu/rcu_head.hpp"
+#include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {
-namespace {
 
-void rcu_barrier_func(Cpu& cpu) {
-  Kernel& k = cpu.kernel();
-  ++k.barrier.cpu_count;  // atomic_inc(&rcu_barrier_cpu_count)
-  call_rcu(cpu, k.barrier.heads[static_cast<std::size_t>(cpu.id())], k.text.rcu_barrier_callback,
-           Path::barrier);
+RcuBarrier::RcuBarrier(Kernel& k) : k_(k) {
+  for (int i = 0; i < k.machine.cpus; ++i) {
+    const Addr h = k.heap.kmalloc(kRcuHeadSize);
+    if (!h) throw std::runtime_error("heap.size is too small for per-CPU data");
+    heads_.push_back(h);
+  }
 }
 
-}  // namespace
+void RcuBarrier::rcu_barrier_func(Cpu& cpu, void* info) {
+  auto& b = *static_cast<RcuBarrier*>(info);
+  ++b.cpu_count_;  // atomic_inc(&rcu_barrier_cpu_count)
+  b.k_.reclaim->call_rcu(cpu, b.heads_[static_cast<std::size_t>(cpu.id())],
+                         b.k_.text.rcu_barrier_callback, Path::barrier);
+}
 
-void rcu_barrier(Cpu& cpu) {
-  Kernel& k = cpu.kernel();
-  BarrierState& b = k.barrier;
-  cpu.fetch(k.text.rcu_barrier);
+void RcuBarrier::rcu_barrier(Cpu& cpu) {
+  cpu.fetch(k_.text.rcu_barrier);
   // mutex_lock(&rcu_barrier_mutex): a sleeping lock, so a waiter schedules away.
-  if (b.waiter >= 0) {
+  if (mutex_held_) {
     cpu.schedule();
-    cpu.run_until(k.drain_end, TaskCtx::idle, [&b] { return b.waiter < 0; });
+    cpu.run_until(k_.drain_end, TaskCtx::idle, [this] { return !mutex_held_; });
     cpu.schedule();
   }
-  if (k.stopped()) return;
-  b.waiter = cpu.id();
+  if (k_.stopped()) return;
+  mutex_held_ = true;
+  waiter_ = cpu.id();
   const Cycles start = cpu.now();
-  ++b.calls;
-  k.trace.add({start.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, -1,
-               k.trace.intern("start")});
-  k.note(cpu.id(), start, "rcu_barrier() begins: on_each_cpu(rcu_barrier_func)");
-  b.done = false;
-  b.cpu_count = 0;
+  ++k_.stats.barrier_calls;
+  k_.tp.emit({start.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, -1, "start"});
+  done_ = false;
+  cpu_count_ = 0;
   // rcu_read_lock() keeps this CPU from reporting a quiescent state until every CPU has queued.
-  cpu.on_each_cpu(rcu_barrier_func);
+  cpu.on_each_cpu(rcu_barrier_func, this);
   // wait_for_completion(&rcu_barrier_completion): sleep until the last callback completes.
   cpu.schedule();
-  cpu.run_until(k.drain_end, TaskCtx::idle, [&b] { return b.done; });
+  cpu.run_until(k_.drain_end, TaskCtx::idle, [this] { return done_; });
   cpu.schedule();
   const Cycles end = cpu.now();
-  b.latency.add((end - start).v);
-  k.trace.add({end.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, k.freq.to_ns(end - start),
-               k.trace.intern("done")});
-  k.note(cpu.id(), end, fmt::format("rcu_barrier() returns after {:.1f} us",
-                                    static_cast<double>(k.freq.to_ns(end - start)) / 1e3));
-  b.waiter = -1;
-  k.fire("barrier_done:" + std::to_string(cpu.id()), end);
+  k_.stats.barrier_latency.add((end - start).v);
+  k_.tp.emit({end.v, cpu.id(), Ev::rcu_barrier, 0, 0, 0, -1, k_.freq.to_ns(end - start), "done"});
+  waiter_ = -1;
+  mutex_held_ = false;
+  k_.wake_waiters();  // mutex_unlock(): a CPU waiting for the mutex may go on
 }
 
-void rcu_barrier_callback(Cpu& cpu) {
-  Kernel& k = cpu.kernel();
-  if (--k.barrier.cpu_count == 0 && !k.barrier.done) {  // atomic_dec_and_test() -> complete()
-    k.barrier.done = true;
-    if (k.barrier.waiter >= 0) k.cpu(k.barrier.waiter).kick();
+void RcuBarrier::callback(Cpu&) {
+  if (--cpu_count_ == 0 && !done_) {  // atomic_dec_and_test() -> complete()
+    done_ = true;
+    if (waiter_ >= 0) k_.cpu(waiter_).kick();
   }
 }
 

@@ -4,13 +4,29 @@
 // The last callback to run completes it. It pays a full grace period plus the slowest CPU's
 // backlog, because each barrier callback queues behind everything already on that CPU.
 #pragma once
+#include <vector>
+
+#include "sim/base/units.hpp"
 
 namespace rcusim {
 
 class Cpu;
+class Kernel;
 
-void rcu_barrier(Cpu& cpu);
-// The callback, dispatched by __rcu_reclaim() when it finds rcu_barrier_callback's address.
-void rcu_barrier_callback(Cpu& cpu);
+class RcuBarrier {
+ public:
+  explicit RcuBarrier(Kernel& k);  // DEFINE_PER_CPU(struct rcu_head, rcu_barrier_head)
+  void rcu_barrier(Cpu& cpu);
+  void callback(Cpu& cpu);  // rcu_barrier_callback()
+
+ private:
+  static void rcu_barrier_func(Cpu& cpu, void* info);
+  Kernel& k_;
+  bool mutex_held_ = false;  // rcu_barrier_mutex: one barrier at a time
+  long cpu_count_ = 0;       // rcu_barrier_cpu_count
+  bool done_ = true;         // rcu_barrier_completion
+  int waiter_ = -1;
+  std::vector<Addr> heads_;
+};
 
 }  // namespace rcusim

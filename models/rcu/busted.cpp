@@ -1,6 +1,8 @@
 // A deliberately broken RCU, kept so tests can show that rcusim catches one (the role of
 // rcutorture's rcu_busted_ops): each batch waits only for the CPU that started it, so a grace
 // period can end while readers on other CPUs still hold the objects it frees.
+#include <algorithm>
+
 #include "models/rcu/classic.hpp"
 
 namespace rcusim {
@@ -18,6 +20,8 @@ class BustedRcu final : public ClassicRcu {
   }
 };
 
-std::unique_ptr<RcuFlavor> make_busted(Kernel& k) { return std::make_unique<BustedRcu>(k); }
+std::unique_ptr<RcuFlavor> make_busted(Kernel& k, const RcuConfig& cfg) {
+  return std::make_unique<BustedRcu>(k, cfg);
+}
 
 }  // namespace rcusim

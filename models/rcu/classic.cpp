@@ -1,57 +1,31 @@
 #include "models/rcu/classic.hpp"
 
-#include <array>
 #include <climits>
-#include <cstring>
-#include <fmt/format.h>
 
-#include "models/reclaim/reclaim.hpp"
+#include "models/rcu/callback_cost.hpp"
 #include "models/rcu/rcu_head.hpp"
-#include "models/kernel/kernel.hpp"
+#include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {
 
 std::string_view to_string(GpState s) { return s == GpState::idle ? "idle" : "wait_qs"; }
 
-std::unique_ptr<RcuFlavor> make_busted(Kernel& k);
-
-std::unique_ptr<RcuFlavor> make_flavor(std::string_view name, Kernel& k) {
-  if (name == "busted") return make_busted(k);
-  return std::make_unique<ClassicRcu>(k);
+std::unique_ptr<RcuFlavor> make_classic(Kernel& k, const RcuConfig& cfg) {
+  return std::make_unique<ClassicRcu>(k, cfg);
 }
 
 namespace {
 inline bool rcu_batch_before(long a, long b) { return (a - b) < 0; }
 constexpr Addr kNextOff = kRcuHeadNext, kFuncOff = kRcuHeadFunc;
-
-// sum += now - before; before = now. Runs per callback (and per cache level), so four counters
-// at a time (GCC's vector extension: AVX2 where the build has it, else pairs or scalars).
-inline void add_since(ClassCounts& sum, const ClassCounts& now, ClassCounts& before) {
-  using V = std::uint64_t __attribute__((vector_size(32)));
-  std::size_t i = 0;
-  for (; i + 4 <= kMemClasses; i += 4) {
-    V s, n, b;
-    std::memcpy(&s, &sum[i], sizeof s);
-    std::memcpy(&n, &now[i], sizeof n);
-    std::memcpy(&b, &before[i], sizeof b);
-    s += n - b;
-    std::memcpy(&sum[i], &s, sizeof s);
-    std::memcpy(&before[i], &n, sizeof n);
-  }
-  for (; i < kMemClasses; ++i) {
-    const std::uint64_t v = now[i];
-    sum[i] += v - before[i];
-    before[i] = v;
-  }
-}
 }  // namespace
 
-ClassicRcu::ClassicRcu(Kernel& k) : k_(k), data_(static_cast<std::size_t>(k.cfg.machine.cpus)) {
+ClassicRcu::ClassicRcu(Kernel& k, const RcuConfig& cfg)
+    : k_(k), cfg_(cfg), data_(static_cast<std::size_t>(k.machine.cpus)), barrier_(k) {
   rcp_.cpumask.assign(data_.size(), 0);
   for (std::size_t i = 0; i < data_.size(); ++i) {  // rcu_init_percpu_data()
     data_[i].cpu = static_cast<int>(i);
     data_[i].quiescbatch = rcp_.completed;
-    data_[i].blimit = k.cfg.rcu.blimit;
+    data_[i].blimit = cfg.blimit;
   }
 }
 
@@ -66,7 +40,7 @@ void ClassicRcu::append(rcu_list& to, const rcu_list& from) {
 void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   rcu_data& r = rdp(cpu);
   cpu.fetch(k_.text.call_rcu);
-  cpu.charge(k_.cfg.costs.call_rcu);
+  cpu.charge(k_.costs.call_rcu);
   k_.heap.write_u64(head + kFuncOff, func);  // head->func = func;
   k_.heap.write_u64(head + kNextOff, 0);     // head->next = NULL;
   cpu.write(head, 16, MemClass::rcu_head);
@@ -74,12 +48,12 @@ void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   append(r.nxtlist, rcu_list{head, head});  // *rdp->nxttail = head; rdp->nxttail = &head->next;
   ++r.qlen;
   ++qlen_total_;
-  if (k_.trace.enabled()) {  // the kernel's tracepoint tells the two kinds apart the same way
-    const auto off = decode_kfree_offset(k_.encoding, func);
-    k_.trace.add({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
-                  off ? *off : func, r.qlen});
+  if (k_.tp.enabled()) {  // the kernel's tracepoint tells the two kinds apart the same way
+    const auto off = decode_kfree_offset(k_.reclaim->encoding(), func);
+    k_.tp.emit({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
+                off ? *off : func, r.qlen});
   }
-  if (r.qlen > k_.cfg.rcu.qhimark) {
+  if (r.qlen > cfg_.qhimark) {
     r.blimit = INT_MAX;
     force_quiescent_state(cpu, r);
   }
@@ -90,11 +64,11 @@ void ClassicRcu::force_quiescent_state(Cpu& cpu, rcu_data&) {
   cpu.spin_lock(rcp_.lock);
   if (!rcp_.signaled) {
     rcp_.signaled = 1;
-    k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_force_qs, rcp_.cur});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_force_qs, rcp_.cur});
     for (int c = 0; c < k_.ncpus(); ++c)
       if (c != cpu.id() && rcp_.cpumask[static_cast<std::size_t>(c)]) cpu.send_resched_ipi(c);
   }
-  cpu.charge(k_.cfg.costs.lock_hold);
+  cpu.charge(k_.costs.lock_hold);
   cpu.spin_unlock(rcp_.lock);
 }
 
@@ -109,6 +83,7 @@ void ClassicRcu::fill_cpumask(Cpu&) {
 
 // Caller holds rcp->lock.
 void ClassicRcu::start_batch(Cpu& cpu) {
+  RCUSIM_ASSERT_HELD(cpu, rcp_.lock);
   if (rcp_.next_pending && rcp_.completed == rcp_.cur) {
     rcp_.next_pending = 0;
     ++rcp_.cur;
@@ -116,14 +91,14 @@ void ClassicRcu::start_batch(Cpu& cpu) {
     rcp_.signaled = 0;
     rcp_.gp_start = cpu.now();
     ++k_.stats.gp_started;
-    k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1,
-                  k_.trace.intern("start")});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1, "start"});
     if (rcp_.cpumask_weight == 0) cpu_quiet(cpu);  // every CPU is in nohz: nothing to wait for
   }
 }
 
 // Caller holds rcp->lock.
 void ClassicRcu::cpu_quiet(Cpu& cpu) {
+  RCUSIM_ASSERT_HELD(cpu, rcp_.lock);
   auto& bit = rcp_.cpumask[static_cast<std::size_t>(cpu.id())];
   if (bit) {
     bit = 0;
@@ -136,12 +111,7 @@ void ClassicRcu::cpu_quiet(Cpu& cpu) {
     rcp_.completed = rcp_.cur;
     ++k_.stats.gp_completed;
     k_.stats.gp_latency.add((cpu.now() - rcp_.gp_start).v);
-    k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.completed, 0, 0, -1, -1,
-                  k_.trace.intern("end")});
-    if (!k_.cfg.script.empty()) {
-      k_.note(cpu.id(), cpu.now(), fmt::format("grace period {} ends", rcp_.completed));
-      k_.fire("gp_end", cpu.now());
-    }
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.completed, 0, 0, -1, -1, "end"});
     start_batch(cpu);
   }
 }
@@ -158,11 +128,10 @@ void ClassicRcu::check_quiescent_state(Cpu& cpu, rcu_data& r) {
   cpu.spin_lock(rcp_.lock);
   if (r.quiescbatch == rcp_.cur) {
     ++cpu.stats().quiescent_states;
-    k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1,
-                  k_.trace.intern("cpuqs")});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_grace_period, rcp_.cur, 0, 0, -1, -1, "cpuqs"});
     cpu_quiet(cpu);
   }
-  cpu.charge(k_.cfg.costs.lock_hold);
+  cpu.charge(k_.costs.lock_hold);
   cpu.spin_unlock(rcp_.lock);
 }
 
@@ -170,8 +139,8 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   rcu_data& r = rdp(cpu);
   cpu.fetch(k_.text.rcu_process_callbacks);
   if (!r.curlist.empty() && !rcu_batch_before(rcp_.completed, r.batch)) {
-    k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_donelist, r.batch});
-    if (!k_.cfg.script.empty()) note_donelist(cpu, r);
+    k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = Ev::rcu_donelist, .gp = r.batch,
+                .list = r.curlist.head});
     append(r.donelist, r.curlist);
     r.curlist = {};
   }
@@ -183,7 +152,7 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
       cpu.spin_lock(rcp_.lock);
       rcp_.next_pending = 1;
       start_batch(cpu);
-      cpu.charge(k_.cfg.costs.lock_hold);
+      cpu.charge(k_.costs.lock_hold);
       cpu.spin_unlock(rcp_.lock);
     }
   }
@@ -191,72 +160,61 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   if (!r.donelist.empty()) do_batch(cpu, r);
 }
 
-// For scripted runs: which labelled callbacks just reached the donelist, and the named event.
-void ClassicRcu::note_donelist(Cpu& cpu, const rcu_data& r) {
-  std::string names;
-  long n = 0;
-  for (Addr h = r.curlist.head; h; h = k_.heap.read_u64(h + kNextOff), ++n) {
-    if (k_.labels.empty()) continue;
-    auto it = k_.labels.find(h);
-    if (it == k_.labels.end()) continue;
-    names += (names.empty() ? "" : ", ") + it->second;
-    k_.fire("donelist:" + it->second, cpu.now());
-  }
-  k_.note(cpu.id(), cpu.now(),
-          fmt::format("curlist -> donelist (batch {}): {} callbacks{}{}", r.batch, n,
-                      names.empty() ? "" : " incl. ", names));
-  k_.fire(fmt::format("donelist:{}", cpu.id()), cpu.now());
-}
-
+// rcu_do_batch(), kernel/rcuclassic.c (2.6.27):
+//   list = rdp->donelist;
+//   while (list) {
+//     next = list->next;
+//     prefetch(next);
+//     list->func(list);
+//     list = next;
+//     if (++count >= rdp->blimit)
+//       break;
+//   }
+//   rdp->donelist = list;
+//   local_irq_disable(); rdp->qlen -= count; local_irq_enable();
+//   if (rdp->blimit == INT_MAX && rdp->qlen <= qlowmark) rdp->blimit = blimit;
+//   if (!rdp->donelist) rdp->donetail = &rdp->donelist; else raise_rcu_softirq();
 void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
   cpu.fetch(k_.text.rcu_do_batch);
-  k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_batch_start, 0, 0, 0, r.qlen, r.blimit});
-  // Each callback is charged what this CPU's counters advanced while it ran. Nothing runs
-  // between two callbacks, so the figures after one are those before the next: one snapshot each.
-  const AccessCounters& ctr = k_.mem->counters(cpu.id());
-  const CacheCounters* cc = k_.cache ? &k_.cache->cache_counters(cpu.id()) : nullptr;
-  Cycles t0 = cpu.now();
-  std::uint64_t a0 = ctr.accesses;
-  ClassCounts c0 = ctr.by_class;
-  std::array<ClassCounts, kCacheLevels> m0{};
-  ClassCounts coh0{};
-  if (cc) {
-    for (std::size_t l = 0; l < kCacheLevels; ++l) m0[l] = cc->levels[l].misses;
-    coh0 = cc->coherence_misses;
-  }
+  k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_batch_start, 0, 0, 0, r.qlen, r.blimit});
+  CallbackCost cost(k_, cpu);
   long count = 0;
   Addr list = r.donelist.head;
   while (list) {
-    cpu.charge(k_.cfg.costs.do_batch);
-    cpu.read(list + kNextOff, 8, MemClass::rcu_head);
-    const Addr next = k_.heap.read_u64(list + kNextOff);
-    if (next) {  // the kernel's prefetch(next), for the host: its bytes and the caches' state
-      k_.heap.prefetch(next);
-      cpu.expect(next);
-    }
-    const Path p = rcu_reclaim(cpu, list);
-    PathStats& ps = k_.stats.path[static_cast<std::size_t>(p)];
-    const Cycles t1 = cpu.now();
-    ps.cycles += (t1 - t0).v;
-    t0 = t1;
-    ps.accesses += ctr.accesses - a0;
-    a0 = ctr.accesses;
-    add_since(ps.by_class, ctr.by_class, c0);
-    if (cc) {  // this object's misses, per level and kind of memory
-      for (std::size_t l = 0; l < kCacheLevels; ++l) add_since(ps.misses[l], cc->levels[l].misses, m0[l]);
-      add_since(ps.coherence_misses, cc->coherence_misses, coh0);
-    }
-    if (next) k_.heap.prefetch_meta(next);  // for the host: next's PageInfo is there by now
+    cpu.charge(k_.costs.do_batch);
+    const Addr next = read_next(cpu, list);
+    prefetch_next(cpu, next);
+    cost.charge(k_.reclaim->rcu_reclaim(cpu, list));  // list->func(list)
+    prefetch_next_meta(next);
     list = next;
     if (++count >= r.blimit || k_.stopped()) break;
   }
   r.donelist.head = list;
   r.qlen -= count;
   qlen_total_ -= count;
-  if (r.blimit == INT_MAX && r.qlen <= k_.cfg.rcu.qlowmark) r.blimit = k_.cfg.rcu.blimit;
-  k_.trace.add({cpu.now().v, cpu.id(), Ev::rcu_batch_end, 0, 0, 0, r.qlen, count});
+  if (r.blimit == INT_MAX && r.qlen <= cfg_.qlowmark) r.blimit = cfg_.blimit;
+  k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_batch_end, 0, 0, 0, r.qlen, count});
   if (r.donelist.empty()) r.donelist.tail = 0;
   else cpu.raise_softirq();
+}
+
+// next = list->next, from the rcu_head's bytes.
+Addr ClassicRcu::read_next(Cpu& cpu, Addr list) {
+  cpu.read(list + kNextOff, 8, MemClass::rcu_head);
+  return k_.heap.read_u64(list + kNextOff);
+}
+
+// The kernel's prefetch(next), done for the host: next's bytes and the cache model's state for
+// it arrive while the current callback runs.
+void ClassicRcu::prefetch_next(Cpu& cpu, Addr next) {
+  if (!next) return;
+  k_.heap.prefetch(next);
+  cpu.expect(next);
+}
+
+// For the host: next's PageInfo is there by now, so its shadow word and slab can follow.
+void ClassicRcu::prefetch_next_meta(Addr next) {
+  if (next) k_.heap.prefetch_meta(next);
 }
 
 void ClassicRcu::for_each_queued(int cpu, const std::function<void(Addr)>& f) const {

@@ -6,8 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "models/rcu/flavor.hpp"
 #include "models/kernel/cpu.hpp"
+#include "models/rcu/barrier.hpp"
+#include "models/rcu/config.hpp"
+#include "models/rcu/flavor.hpp"
 
 namespace rcusim {
 
@@ -49,7 +51,7 @@ struct rcu_data {
 
 class ClassicRcu : public RcuFlavor {
  public:
-  explicit ClassicRcu(Kernel& k);
+  ClassicRcu(Kernel& k, const RcuConfig& cfg);
   std::string_view name() const override { return "classic"; }
   void call_rcu(Cpu& cpu, Addr head, std::uint64_t func) override;
   void qsctr_inc(Cpu& cpu) override { rdp(cpu).passed_quiesc = 1; }
@@ -57,6 +59,8 @@ class ClassicRcu : public RcuFlavor {
   bool needs_cpu(Cpu& cpu) override;
   void check_callbacks(Cpu& cpu, bool user) override;
   void process_callbacks(Cpu& cpu) override;
+  void rcu_barrier(Cpu& cpu) override { barrier_.rcu_barrier(cpu); }
+  void barrier_callback(Cpu& cpu, Addr) override { barrier_.callback(cpu); }
   std::int64_t qlen(int cpu) const override { return data_[static_cast<std::size_t>(cpu)].qlen; }
   std::int64_t qlen_total() const override { return qlen_total_; }
   std::int64_t completed() const override { return rcp_.completed; }
@@ -70,6 +74,7 @@ class ClassicRcu : public RcuFlavor {
   virtual void fill_cpumask(Cpu& cpu);
   rcu_ctrlblk rcp_;
   Kernel& k_;
+  const RcuConfig& cfg_;
 
  private:
   rcu_data& rdp(Cpu& cpu) { return data_[static_cast<std::size_t>(cpu.id())]; }
@@ -79,8 +84,11 @@ class ClassicRcu : public RcuFlavor {
   void check_quiescent_state(Cpu& cpu, rcu_data& r);
   void force_quiescent_state(Cpu& cpu, rcu_data& r);
   void do_batch(Cpu& cpu, rcu_data& r);
-  void note_donelist(Cpu& cpu, const rcu_data& r);
+  Addr read_next(Cpu& cpu, Addr list);
+  void prefetch_next(Cpu& cpu, Addr next);
+  void prefetch_next_meta(Addr next);
   std::vector<rcu_data> data_;
+  RcuBarrier barrier_;
   std::int64_t qlen_total_ = 0;
 };
 

@@ -1,15 +1,17 @@
 #include "models/reclaim/encoding.hpp"
 
 #include <fmt/format.h>
-#include <stdexcept>
 
 namespace rcusim {
 
-Encoding encoding_from(std::string_view name) {
-  if (name == "rfc") return Encoding::rfc;
-  if (name == "merged") return Encoding::merged;
-  throw std::invalid_argument(fmt::format("unknown kfree_rcu encoding \"{}\"", name));
-}
+namespace {
+constexpr EncodingOps kEncodings[] = {
+    {"rfc", "offset / sizeof(void *) <= 4095 (the 2008 RFC)", Encoding::rfc},
+    {"merged", "byte offset < 4096 (Linux 3.0, commit 9ab1544eb419)", Encoding::merged},
+};
+}  // namespace
+
+std::span<const EncodingOps> kfree_rcu_encodings() { return kEncodings; }
 
 Encoded encode_kfree_offset(Encoding e, std::uint64_t offset) {
   if (e == Encoding::rfc) {

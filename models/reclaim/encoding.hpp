@@ -6,13 +6,21 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace rcusim {
 
 enum class Encoding : std::uint8_t { rfc, merged };
-Encoding encoding_from(std::string_view name);
+
+// The encodings' plug-in table (sim/base/plugin.hpp): [reclaim] encoding names a row.
+struct EncodingOps {
+  std::string_view name;
+  std::string_view doc;
+  Encoding encoding;
+};
+std::span<const EncodingOps> kfree_rcu_encodings();
 
 inline constexpr std::uint64_t kPointerSize = 8;         // sizeof(void *) on x86-64
 inline constexpr std::uint64_t kRfcMaxOffsetWords = 4095;  // __KFREE_RCU_MAX_OFFSET

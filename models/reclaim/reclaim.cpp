@@ -3,58 +3,11 @@
 #include <fmt/format.h>
 
 #include "models/heap/kalloc.hpp"
-#include "models/rcu/barrier.hpp"
-#include "models/rcu/rcu_head.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/rcu/flavor.hpp"
+#include "models/rcu/rcu_head.hpp"
 
 namespace rcusim {
-namespace {
-
-constexpr Addr kFuncOff = kRcuHeadFunc;
-
-// Marks the object holding `head` as waiting for a grace period (for latency and the
-// memory-waiting figures).
-void note_queued(Cpu& cpu, Addr head, Path path) {
-  Kernel& k = cpu.kernel();
-  ++k.stats.path[static_cast<std::size_t>(path)].queued;
-  const auto o = k.heap.find(head);
-  if (!o || !o->live) return;
-  ObjShadow& sh = k.heap.shadow(*o);
-  sh.queued_at = cpu.now().v;
-  k.stats.queued(o->size);
-}
-
-void note_reclaimed(Cpu& cpu, Addr head, Path path) {
-  Kernel& k = cpu.kernel();
-  const auto o = k.heap.find(head);
-  if (!o || !o->live) return;
-  ObjShadow& sh = k.heap.shadow(*o);
-  if (sh.queued_at < 0) return;
-  const std::int64_t now = cpu.now().v;
-  PathStats& ps = k.stats.path[static_cast<std::size_t>(path)];
-  ++ps.reclaimed;
-  ps.latency.add(now - sh.queued_at);
-  k.stats.reclaimed(o->size);
-  if (k.cfg.output.latencies)
-    k.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, o->size});
-  sh.queued_at = ObjShadow::kNotQueued;
-}
-
-void oops(Cpu& cpu, Addr func, Addr head) {
-  Kernel& k = cpu.kernel();
-  const auto any = k.syms.resolve_any(func);
-  std::string where = k.syms.symbolize(func);
-  if (any && k.syms.fn(*any).module >= 0) where += " (module unloaded)";
-  k.note(cpu.id(), cpu.now(), "Oops: unable to handle kernel paging request at " +
-                                  fmt::format("{:016x} ({})", func, where));
-  cpu.fail("oops", fmt::format("BUG: unable to handle kernel paging request at {:016x}; "
-                               "IP: [<{:016x}>] {}; Oops: 0010 [#1] SMP; CPU {}; "
-                               "rcu_head {:016x}; Call Trace: rcu_do_batch, "
-                               "rcu_process_callbacks, __do_softirq",
-                               func, func, where, cpu.id(), head));
-}
-
-}  // namespace
 
 Path path_of(FnKind kind) {
   switch (kind) {
@@ -67,73 +20,107 @@ Path path_of(FnKind kind) {
   return Path::failed;
 }
 
-void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
-  Kernel& k = cpu.kernel();
-  note_queued(cpu, head, path);
-  k.rcu->call_rcu(cpu, head, k.syms.fn(fn).addr);
+// Marks the object holding `head` as waiting for a grace period (for latency and the
+// memory-waiting figures).
+void Reclaim::note_queued(Cpu& cpu, Addr head, Path path) {
+  ++k_.stats.path[static_cast<std::size_t>(path)].queued;
+  const auto o = k_.heap.find(head);
+  if (!o || !o->live) return;
+  ObjShadow& sh = k_.heap.shadow(*o);
+  sh.queued_at = cpu.now().v;
+  k_.stats.queued(o->size);
 }
 
-bool kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
-  Kernel& k = cpu.kernel();
-  cpu.fetch(k.text.kfree_rcu);
-  const Encoded e = encode_kfree_offset(k.encoding, head - ptr);
+void Reclaim::note_reclaimed(Cpu& cpu, Addr head, Path path) {
+  const auto o = k_.heap.find(head);
+  if (!o || !o->live) return;
+  ObjShadow& sh = k_.heap.shadow(*o);
+  if (sh.queued_at < 0) return;
+  const std::int64_t now = cpu.now().v;
+  PathStats& ps = k_.stats.path[static_cast<std::size_t>(path)];
+  ++ps.reclaimed;
+  ps.latency.add(now - sh.queued_at);
+  k_.stats.reclaimed(o->size);
+  if (k_.stats.keep_latencies)
+    k_.stats.latencies.push_back({sh.queued_at, now, cpu.id(), path, o->size});
+  sh.queued_at = ObjShadow::kNotQueued;
+}
+
+void Reclaim::oops(Cpu& cpu, Addr func, Addr head) {
+  const auto any = k_.syms.resolve_any(func);
+  std::string where = k_.syms.symbolize(func);
+  if (any && k_.syms.fn(*any).module >= 0) where += " (module unloaded)";
+  const std::string line =
+      fmt::format("Oops: unable to handle kernel paging request at {:016x} ({})", func, where);
+  k_.tp.emit({cpu.now().v, cpu.id(), Ev::note, 0, head, func, -1, -1, line});
+  cpu.fail("oops", fmt::format("BUG: unable to handle kernel paging request at {:016x}; "
+                               "IP: [<{:016x}>] {}; Oops: 0010 [#1] SMP; CPU {}; "
+                               "rcu_head {:016x}; Call Trace: rcu_do_batch, "
+                               "rcu_process_callbacks, __do_softirq",
+                               func, func, where, cpu.id(), head));
+}
+
+void Reclaim::call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
+  note_queued(cpu, head, path);
+  k_.rcu->call_rcu(cpu, head, k_.syms.fn(fn).addr);
+}
+
+bool Reclaim::kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
+  cpu.fetch(k_.text.kfree_rcu);
+  const Encoded e = encode_kfree_offset(encoding_, head - ptr);
   if (!e.word) {
     cpu.fail("bug", e.bug);
     return false;
   }
   note_queued(cpu, head, Path::kfree_rcu);
-  k.rcu->call_rcu(cpu, head, *e.word);
+  k_.rcu->call_rcu(cpu, head, *e.word);
   return true;
 }
 
-// A scripted callback was invoked: its named event and a timeline line.
-void note_invoked(Cpu& cpu, Addr head, const std::string& how) {
-  Kernel& k = cpu.kernel();
-  auto it = k.labels.find(head);
-  if (it == k.labels.end()) return;
-  const std::string label = it->second;
-  k.labels.erase(it);
-  k.note(cpu.id(), cpu.now(), fmt::format("invoked {}: {}", label, how));
-  k.fire("invoked:" + label, cpu.now());
-}
-
-Path rcu_reclaim(Cpu& cpu, Addr head) {
-  Kernel& k = cpu.kernel();
-  cpu.read(head + kFuncOff, 8, MemClass::rcu_head);
-  const std::uint64_t word = k.heap.read_u64(head + kFuncOff);
-  cpu.charge(k.cfg.costs.reclaim_decode);
-  if (const auto off = decode_kfree_offset(k.encoding, word)) {
-    k.trace.add({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, *off});
+// __rcu_reclaim(): the word in head->func is either a kfree_rcu() offset or a function.
+Path Reclaim::rcu_reclaim(Cpu& cpu, Addr head) {
+  cpu.read(head + kRcuHeadFunc, 8, MemClass::rcu_head);
+  const std::uint64_t word = k_.heap.read_u64(head + kRcuHeadFunc);
+  cpu.charge(k_.costs.reclaim_decode);
+  if (const auto off = decode_kfree_offset(encoding_, word)) {
     note_reclaimed(cpu, head, Path::kfree_rcu);
-    if (!k.labels.empty()) note_invoked(cpu, head, fmt::format("kfree(head - {})", *off));
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, *off});
     kfree(cpu, head - *off);
     return Path::kfree_rcu;
   }
-  k.trace.add({cpu.now().v, cpu.id(), Ev::rcu_invoke_callback, 0, head, word});
-  cpu.charge(k.mem->indirect_call(cpu.id(), k.syms.fn(k.text.rcu_do_batch).addr, word));
-  const auto id = k.syms.resolve_entry(word);  // resolve(word), and word is its entry
-  if (!id || path_of(k.syms.fn(*id).kind) == Path::failed) {
-    if (!k.labels.empty()) note_invoked(cpu, head, "call " + k.syms.symbolize(word) + ": OOPS");
-    oops(cpu, word, head);
+  return invoke_function(cpu, head, word);
+}
+
+// head->func(head): an indirect call to whatever text the word points at. The invocation is
+// reported at its start time once the object is accounted as reclaimed, so that a sink acting on
+// it (a script waiting for "invoked:x") sees the figures as they are after it.
+Path Reclaim::invoke_function(Cpu& cpu, Addr head, std::uint64_t func) {
+  const TraceEvent invoked{cpu.now().v, cpu.id(), Ev::rcu_invoke_callback, 0, head, func};
+  cpu.charge(k_.mem->indirect_call(cpu.id(), k_.syms.fn(k_.text.rcu_do_batch).addr, func));
+  const auto id = k_.syms.resolve_entry(func);  // resolve(func), and func is its entry
+  if (!id || path_of(k_.syms.fn(*id).kind) == Path::failed) {
+    k_.tp.emit(invoked);
+    oops(cpu, func, head);
     return Path::failed;
   }
-  const Function& f = k.syms.fn(*id);
+  const Function& f = k_.syms.fn(*id);
   cpu.fetch(*id, MemClass::callback_text);
   const Path p = path_of(f.kind);
   note_reclaimed(cpu, head, p);
-  if (!k.labels.empty()) note_invoked(cpu, head, "call " + k.syms.symbolize(word));
+  k_.tp.emit(invoked);
   const Addr obj = head - f.head_offset;  // container_of()
-  cpu.charge(k.cfg.costs.callback);
+  cpu.charge(k_.costs.callback);
   switch (f.kind) {
     case FnKind::trivial_kfree: kfree(cpu, obj); break;
     case FnKind::trivial_cache_free: kmem_cache_free(cpu, f.cache, obj); break;
     case FnKind::nontrivial: {
       cpu.charge(f.work);
-      if (const auto o = k.heap.find(obj)) cpu.read(obj, std::min<std::uint32_t>(o->size, 64), MemClass::payload);
+      if (const auto o = k_.heap.find(obj))
+        cpu.read(obj, std::min<std::uint32_t>(o->size, 64), MemClass::payload);
       kfree(cpu, obj);
       break;
     }
-    case FnKind::barrier_callback: rcu_barrier_callback(cpu); break;
+    case FnKind::barrier_callback: k_.rcu->barrier_callback(cpu, head); break;
     default: break;
   }
   return p;

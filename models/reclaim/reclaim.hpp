@@ -8,21 +8,38 @@
 #include <cstdint>
 
 #include "models/kernel/stats.hpp"
+#include "models/reclaim/encoding.hpp"
 #include "sim/base/units.hpp"
 
 namespace rcusim {
 
 class Cpu;
+class Kernel;
 
 enum class FnKind : std::uint8_t;
 // The reclaim path a callback of this kind takes (Path::failed for non-callbacks).
 Path path_of(FnKind kind);
 
-// `path` is what the caller meant (for the queued count); the invoke side finds out for itself.
-void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path);
-// Returns false when kfree_rcu() BUGs (offset too large for the encoding): nothing is queued.
-bool kfree_rcu(Cpu& cpu, Addr ptr, Addr head);
-// __rcu_reclaim(): returns the path the decoded word led to.
-Path rcu_reclaim(Cpu& cpu, Addr head);
+class Reclaim {
+ public:
+  Reclaim(Kernel& k, Encoding e) : k_(k), encoding_(e) {}
+  Encoding encoding() const { return encoding_; }
+
+  // `path` is what the caller meant (for the queued count); the invoke side finds out for itself.
+  void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path);
+  // Returns false when kfree_rcu() BUGs (offset too large for the encoding): nothing is queued.
+  bool kfree_rcu(Cpu& cpu, Addr ptr, Addr head);
+  // __rcu_reclaim(): what `list->func(list)` stands for in rcu_do_batch(). Returns the path the
+  // decoded word led to.
+  Path rcu_reclaim(Cpu& cpu, Addr head);
+
+ private:
+  void note_queued(Cpu& cpu, Addr head, Path path);
+  void note_reclaimed(Cpu& cpu, Addr head, Path path);
+  Path invoke_function(Cpu& cpu, Addr head, std::uint64_t func);
+  void oops(Cpu& cpu, Addr func, Addr head);
+  Kernel& k_;
+  Encoding encoding_;
+};
 
 }  // namespace rcusim

@@ -1,6 +1,7 @@
 #include "models/workload/mix.hpp"
 
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "models/heap/kalloc.hpp"
 #include "models/reclaim/reclaim.hpp"
@@ -15,24 +16,40 @@ struct Draw {
   std::uint64_t slot;
   bool by_kfree_rcu;
 };
-inline Draw draw(Rng& rng, const Kernel& k) {
-  const std::uint64_t s = rng.below(k.world.slots);
-  return {s, k.world.type_of_slot(s).kind == TypeKind::kfree_only && rng.chance(k.cfg.objects.kfree_rcu)};
+inline Draw draw(Rng& rng, const ObjectWorld& w, double kfree_rcu_share) {
+  const std::uint64_t s = rng.below(w.slots);
+  return {s, w.type_of_slot(s).kind == TypeKind::kfree_only && rng.chance(kfree_rcu_share)};
 }
 
 // For the host only: the next two updates, replayed on a copy of the generator (within a batch
 // nothing else draws from it; a failed kmalloc() stops the run). The old object of the next one
 // (its table line was asked for one update ago) and the table line of the one after.
-void prefetch_ahead(Rng ahead, const Kernel& k) {
-  const Draw next = draw(ahead, k), after = draw(ahead, k);
-  k.heap.prefetch(k.world.slot_addr(after.slot));
-  const Addr old = k.heap.read_u64(k.world.slot_addr(next.slot));
-  k.heap.prefetch(old + k.world.type_of_slot(next.slot).head_offset);
+void prefetch_ahead(Rng ahead, const Heap& heap, const ObjectWorld& w, double share) {
+  const Draw next = draw(ahead, w, share), after = draw(ahead, w, share);
+  heap.prefetch(w.slot_addr(after.slot));
+  const Addr old = heap.read_u64(w.slot_addr(next.slot));
+  heap.prefetch(old + w.type_of_slot(next.slot).head_offset);
 }
 }  // namespace
 
-MixTask::MixTask(const WorkloadConfig& w, std::size_t index, std::uint64_t seed, int cpu)
-    : w_(w), index_(index), rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
+WorkloadMemory make_workload_memory(Kernel& k, const WorkloadConfig& w, std::size_t index) {
+  WorkloadMemory wm;
+  Function f;
+  f.name = "workload" + std::to_string(index) + "_reader";
+  f.size = static_cast<std::uint32_t>(w.code_footprint.bytes);
+  wm.code = k.syms.add_kernel(f);
+  if (w.data_footprint.bytes) {
+    wm.data = k.heap.kmalloc(w.data_footprint.bytes);
+    if (!wm.data) throw std::runtime_error("heap.size is too small for workload data_footprint");
+    wm.data_bytes = w.data_footprint.bytes;
+  }
+  return wm;
+}
+
+MixTask::MixTask(const WorkloadConfig& w, const WorkloadMemory& mem, ObjectWorld& world,
+                 double kfree_rcu_share, std::uint64_t seed, int cpu)
+    : w_(w), mem_(mem), world_(world), kfree_rcu_share_(kfree_rcu_share),
+      rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
       total_(w.read + w.update + w.user + w.idle) {}
 
 bool MixTask::step(Cpu& cpu) {
@@ -58,11 +75,11 @@ bool MixTask::step(Cpu& cpu) {
 // (poisoned) or reallocated meanwhile, a grace period ended under this reader.
 void MixTask::reader(Cpu& cpu) {
   Kernel& k = cpu.kernel();
-  ObjectWorld& world = k.world;
+  const ObjectWorld& world = world_;
   ++cpu.stats().readers;
   cpu.sync();  // the section starts at a point SimGrid has ordered against other CPUs
   const Cycles start = cpu.now();
-  const WorkloadMemory& wm = k.workload_mem[index_];
+  const WorkloadMemory& wm = mem_;
   cpu.fetch(wm.code, MemClass::reader_code);
   // The other data the reader works on: random lines of its footprint (D-cache pressure).
   for (std::int64_t i = 0; wm.data_bytes && i < w_.data_touch; ++i)
@@ -111,11 +128,11 @@ void MixTask::update(Cpu& cpu) {
 // new = kmalloc(); init; rcu_assign_pointer(table[s], new); call_rcu()/kfree_rcu() on the old.
 void MixTask::retire_one(Cpu& cpu) {
   Kernel& k = cpu.kernel();
-  ObjectWorld& world = k.world;
+  ObjectWorld& world = world_;
   // Both draws first (the path's used to follow kmalloc(), but when kmalloc() fails the run
   // stops and nothing draws again): the generator's next numbers are then the next update's.
-  const Draw d = draw(rng_, k);
-  prefetch_ahead(rng_, k);
+  const Draw d = draw(rng_, world, kfree_rcu_share_);
+  prefetch_ahead(rng_, k.heap, world, kfree_rcu_share_);
   const ObjectType& ty = world.type_of_slot(d.slot);
   const Addr slot = world.slot_addr(d.slot);
   cpu.read(slot, 8, MemClass::reader_data);
@@ -141,11 +158,13 @@ void MixTask::retire_one(Cpu& cpu) {
   cpu.write(slot, 8, MemClass::reader_data);
   switch (ty.kind) {
     case TypeKind::kfree_only:
-      if (d.by_kfree_rcu) kfree_rcu(cpu, old, head);
-      else call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
+      if (d.by_kfree_rcu) k.reclaim->kfree_rcu(cpu, old, head);
+      else k.reclaim->call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
       break;
-    case TypeKind::cache_only: call_rcu(cpu, head, ty.callback, Path::trivial_cache_free); break;
-    case TypeKind::nontrivial: call_rcu(cpu, head, ty.callback, Path::nontrivial); break;
+    case TypeKind::cache_only:
+      k.reclaim->call_rcu(cpu, head, ty.callback, Path::trivial_cache_free);
+      break;
+    case TypeKind::nontrivial: k.reclaim->call_rcu(cpu, head, ty.callback, Path::nontrivial); break;
   }
 }
 

@@ -3,15 +3,30 @@
 #pragma once
 #include <vector>
 
-#include "sim/scenario/config.hpp"
-#include "sim/base/rng.hpp"
 #include "models/kernel/task.hpp"
+#include "models/workload/config.hpp"
+#include "models/workload/objects.hpp"
+#include "sim/base/rng.hpp"
 
 namespace rcusim {
 
+class Kernel;
+
+// Per [[workload]]: the reader's text and the other data it works on (cache pressure).
+struct WorkloadMemory {
+  std::uint32_t code = 0;  // function id
+  Addr data = 0;
+  std::uint64_t data_bytes = 0;
+};
+// Places workload `index`'s reader text and allocates its data footprint.
+WorkloadMemory make_workload_memory(Kernel& k, const WorkloadConfig& w, std::size_t index);
+
 class MixTask final : public Task {
  public:
-  MixTask(const WorkloadConfig& w, std::size_t index, std::uint64_t seed, int cpu);
+  // `kfree_rcu_share` is [objects] kfree_rcu: the share of kfree-only retirements done with
+  // kfree_rcu().
+  MixTask(const WorkloadConfig& w, const WorkloadMemory& mem, ObjectWorld& world,
+          double kfree_rcu_share, std::uint64_t seed, int cpu);
   bool step(Cpu& cpu) override;
 
  private:
@@ -19,7 +34,9 @@ class MixTask final : public Task {
   void update(Cpu& cpu);
   void retire_one(Cpu& cpu);
   const WorkloadConfig& w_;
-  std::size_t index_;
+  const WorkloadMemory& mem_;
+  ObjectWorld& world_;
+  double kfree_rcu_share_;
   Rng rng_;
   double total_;
   struct Held { Addr obj; std::uint64_t gen; };

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "models/heap/kalloc.hpp"
-#include "models/rcu/barrier.hpp"
-#include "models/reclaim/reclaim.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/rcu/flavor.hpp"
+#include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {
 namespace {
@@ -29,28 +29,35 @@ std::string us(const Kernel& k, Cycles c) {
   return fmt::format("{:.1f} us", static_cast<double>(k.freq.to_ns(c)) / 1e3);
 }
 
+// A step of the timeline: what user space would write to trace_marker.
+void note(Cpu& cpu, std::string text) {
+  cpu.kernel().tp.emit({cpu.now().v, cpu.id(), Ev::note, 0, 0, 0, -1, -1, text});
+}
+
 }  // namespace
 
 ScriptTask::ScriptTask(const ScriptConfig& sc, std::unique_ptr<Task> background,
-                       std::uint64_t seed, std::size_t index)
-    : sc_(sc), bg_(std::move(background)), rng_(seed, kScriptStream + index) {}
+                       ScriptBoard& board, ObjectWorld& world, std::uint64_t seed,
+                       std::size_t index)
+    : sc_(sc), bg_(std::move(background)), board_(board), world_(world),
+      rng_(seed, kScriptStream + index) {}
 
 const std::string& ScriptTask::event_of(const ActionConfig& a) const {
   return a.action == "wait" ? a.until : a.after;
 }
 
-std::int64_t ScriptTask::start_time(Kernel& k, Cycles now) {
+std::int64_t ScriptTask::start_time(const Kernel& k, Cycles now) {
   const ActionConfig& a = sc_.actions[next_];
   const std::string& ev = event_of(a);
   if (!armed_) {  // the action just became current
-    baseline_ = ev.empty() || once_only(ev) ? 0 : k.events.count(ev);
+    baseline_ = ev.empty() || once_only(ev) ? 0 : board_.count(ev);
     became_current_ = now.v;
     armed_ = true;
   }
   std::int64_t t = a.at.ns >= 0 ? k.freq.from_ns(a.at.ns).v : -1;
   if (!ev.empty()) {
-    if (k.events.count(ev) <= baseline_) return -1;
-    t = std::max(t, k.events.last(ev));
+    if (board_.count(ev) <= baseline_) return -1;
+    t = std::max(t, board_.last(ev));
   }
   if (t < 0) t = became_current_;  // neither `at` nor an event: right after the previous action
   return t + k.freq.from_ns(a.delay.ns).v;
@@ -90,47 +97,35 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
       k.stop();
       return;
     }
-    const std::uint64_t gen = k.world.next_generation++;
+    const std::uint64_t gen = world_.next_generation++;
     k.heap.write_u64(obj, gen);
     k.heap.write_u64(obj + kGenerationOffset, gen);
     cpu.write(obj, 16, MemClass::payload);
     const Addr head = obj + head_off;
     const bool last = i + 1 == a.count;
-    if (last && !a.label.empty()) k.labels[head] = a.label;
-    if (via_kfree_rcu) kfree_rcu(cpu, obj, head);
-    else call_rcu(cpu, head, fn, path_of(f->kind));
-    if (last && !a.label.empty()) {
-      k.note(cpu.id(), cpu.now(),
-             fmt::format("queued {}: {}, qlen {}", a.label,
-                         via_kfree_rcu ? fmt::format("kfree_rcu(), offset {}", head_off)
-                                       : "call_rcu(" + k.syms.symbolize(f->addr) + ")",
-                         k.rcu->qlen(cpu.id())));
-      k.fire("queued:" + a.label, cpu.now());
-    }
+    if (last && !a.label.empty()) board_.label(head, a.label);  // "queued:<label>" fires at the tracepoint
+    if (via_kfree_rcu) k.reclaim->kfree_rcu(cpu, obj, head);
+    else k.reclaim->call_rcu(cpu, head, fn, path_of(f->kind));
     cpu.take_interrupts();
   }
   if (a.count > 1 || a.label.empty())
-    k.note(cpu.id(), cpu.now(), fmt::format("{} x {}{}", a.count, a.action,
-                                            via_kfree_rcu ? "" : "(" + a.callback + ")"));
+    note(cpu, fmt::format("{} x {}{}", a.count, a.action, via_kfree_rcu ? "" : "(" + a.callback + ")"));
 }
 
 void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
   Kernel& k = cpu.kernel();
   const int m = *k.syms.find_module(a.module);
-  ModuleStats& ms = k.module_stats[static_cast<std::size_t>(m)];
+  ModuleStats& ms = k.stats.modules[static_cast<std::size_t>(m)];
   ms.unload_start = cpu.now().v;
-  k.note(cpu.id(), cpu.now(), fmt::format("rmmod {}: module exit{}", a.module,
-                                          a.barrier ? " calls rcu_barrier()" : ", no rcu_barrier()"));
-  if (a.barrier) rcu_barrier(cpu);
+  note(cpu, fmt::format("rmmod {}: module exit{}", a.module,
+                        a.barrier ? " calls rcu_barrier()" : ", no rcu_barrier()"));
+  if (a.barrier) k.rcu->rcu_barrier(cpu);
   if (k.stopped()) return;
   cpu.sync();
   k.syms.unload(m);
   ms.unloaded = cpu.now().v;
-  k.trace.add({cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1,
-               k.trace.intern(a.module)});
-  k.note(cpu.id(), cpu.now(), fmt::format("unload {}: text at {:x} unmapped", a.module,
-                                          k.syms.module(m).base));
-  k.fire("unload:" + a.module, cpu.now());
+  k.tp.emit({cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1,
+             a.module});
 }
 
 void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
@@ -138,33 +133,31 @@ void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
   cpu.sync();
   if (a.action == "call_rcu" || a.action == "kfree_rcu") return queue(cpu, a);
   if (a.action == "unload") return unload(cpu, a);
-  if (a.action == "rcu_barrier") return rcu_barrier(cpu);
+  if (a.action == "rcu_barrier") return k.rcu->rcu_barrier(cpu);
   if (a.action == "wait") {
-    k.note(cpu.id(), cpu.now(), "waited for " + a.until);
+    note(cpu, "waited for " + a.until);
     return;
   }
   if (a.action == "load") {
     const int m = *k.syms.find_module(a.module);
     k.syms.load(m);
-    k.trace.add({cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1,
-                 k.trace.intern(a.module)});
-    k.note(cpu.id(), cpu.now(), "load " + a.module);
+    k.tp.emit({cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1,
+               a.module});
     return;
   }
   Cycles len = k.freq.from_ns(a.length.ns);
   if (a.action == "busy") {
-    const double j = k.cfg.perturb.busy_jitter;
+    const double j = k.perturb.busy_jitter;
     if (j > 0) len = Cycles{static_cast<std::int64_t>(static_cast<double>(len.v) * (1 - j + 2 * j * rng_.unit()))};
-    k.busy_lengths_ns.push_back(k.freq.to_ns(len));
+    board_.busy_lengths_ns.push_back(k.freq.to_ns(len));
     const auto tr = [&](const char* what) {
-      k.trace.add({cpu.now().v, cpu.id(), Ev::busy, 0, 0, 0, -1, -1,
-                   k.trace.intern(what)});
+      k.tp.emit({cpu.now().v, cpu.id(), Ev::busy, 0, 0, 0, -1, -1, what});
     };
     tr("start");
-    k.note(cpu.id(), cpu.now(), fmt::format("busy ({}) for {}", a.mode, us(k, len)));
+    note(cpu, fmt::format("busy ({}) for {}", a.mode, us(k, len)));
     cpu.run_for(len, busy_ctx(a.mode));
     tr("end");
-    k.note(cpu.id(), cpu.now(), "busy ends");
+    note(cpu, "busy ends");
   } else if (a.action == "idle") {
     cpu.schedule();
     cpu.run_for(len, TaskCtx::idle);

@@ -30,9 +30,8 @@ TypeKind kind_for(std::size_t t, std::size_t types, const ObjectsConfig& o) {
 
 }  // namespace
 
-void build_world(Kernel& k, Rng& rng) {
-  const ObjectsConfig& o = k.cfg.objects;
-  ObjectWorld& w = k.world;
+void build_world(Kernel& k, ObjectWorld& w, const ObjectsConfig& o, const TableConfig& table,
+                 Rng& rng) {
   const auto ntypes = static_cast<std::size_t>(o.types);
   w.types.resize(ntypes);
   for (std::size_t t = 0; t < ntypes; ++t) {
@@ -75,7 +74,7 @@ void build_world(Kernel& k, Rng& rng) {
     k.syms.load(mod);
   }
   // The RCU-protected table, and one live object per slot.
-  w.slots = static_cast<std::uint64_t>(k.cfg.table.slots);
+  w.slots = static_cast<std::uint64_t>(table.slots);
   w.table = k.heap.kmalloc(w.slots * 8);
   if (!w.table) throw std::runtime_error("heap.size is too small for the table");
   for (std::uint64_t s = 0; s < w.slots; ++s) {

@@ -49,7 +49,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_args) {
   const std::string dir = a.out.empty() ? "results/" + cfg.name : a.out;
   write_results(dir, cfg, r, summary);
   if (!a.quiet) {
-    if (r.kernel->timeline_on()) std::cout << timeline_text(*r.kernel);
+    if (r.timeline) std::cout << r.timeline->text();
     std::cout << summary_table(summary);
     std::cout << fmt::format("results in {}/\n", dir);
   }

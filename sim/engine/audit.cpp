@@ -5,6 +5,8 @@
 #include "models/reclaim/encoding.hpp"
 #include "models/rcu/rcu_head.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/rcu/flavor.hpp"
+#include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {
 
@@ -14,7 +16,7 @@ void audit_pending_callbacks(Kernel& k, Cycles end) {
     Addr first_func = 0;
     k.rcu->for_each_queued(c, [&](Addr head) {
       const std::uint64_t word = k.heap.read_u64(head + kRcuHeadFunc);
-      if (decode_kfree_offset(k.encoding, word)) return;
+      if (decode_kfree_offset(k.reclaim->encoding(), word)) return;
       const auto id = k.syms.resolve_any(word);
       if (id && k.syms.resolve(word)) return;  // mapped text: fine
       if (!doomed++) first_func = word;

@@ -8,8 +8,15 @@
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
+#include "models/memory/models.hpp"
+#include "models/module/modules.hpp"
+#include "models/rcu/flavor.hpp"
+#include "models/rcu/flavors.hpp"
+#include "models/reclaim/reclaim.hpp"
 #include "models/workload/mix.hpp"
 #include "models/workload/script.hpp"
+#include "models/workload/world.hpp"
+#include "sim/base/plugin.hpp"
 #include "sim/engine/audit.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -18,17 +25,66 @@ namespace sg4 = simgrid::s4u;
 namespace rcusim {
 namespace {
 
-std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const Kernel& k) {
+constexpr std::uint64_t kPerturbStream = 0x5045525455ULL;
+constexpr std::uint64_t kWorldStream = 0x574f524c44ULL;
+
+// Boot: the kernel and its plug-ins, then the world the workloads use, in a fixed order (heap
+// addresses and text layout depend on it).
+void boot(const Config& c, RunResult& r) {
+  const RunBounds bounds{c.seed, c.duration, c.drain, c.on_oops == "stop"};
+  const int ncpus = static_cast<int>(c.machine.cpus);
+  r.kernel = std::make_unique<Kernel>(c.machine, c.costs, c.perturb, c.heap, bounds,
+                                      find_ops(memory_models(), c.memory.model)->make(ncpus, c.memory, c.cache));
+  Kernel& k = *r.kernel;
+  k.stats.keep_latencies = c.output.latencies;
+  Rng rng(static_cast<std::uint64_t>(c.seed), kWorldStream);
+  build_world(k, r.world, c.objects, c.table, rng);
+  load_modules(k, c.module);
+  for (std::size_t i = 0; i < c.workload.size(); ++i)
+    r.workload_mem.push_back(make_workload_memory(k, c.workload[i], i));
+  k.stats.modules.resize(static_cast<std::size_t>(k.syms.module_count()));
+  // Scripts run on their CPUs, or on a seeded permutation of them (perturb.shuffle_cpus).
+  for (const auto& sc : c.script) r.script_cpu.push_back(static_cast<int>(sc.cpu));
+  if (c.perturb.shuffle_cpus) {
+    Rng prng(static_cast<std::uint64_t>(c.seed), kPerturbStream);
+    std::vector<int> perm(static_cast<std::size_t>(ncpus));
+    for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int>(i);
+    for (std::size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[prng.below(i)]);
+    for (auto& sc : r.script_cpu) sc = perm[static_cast<std::size_t>(sc)];
+  }
+  k.rcu = find_ops(rcu_flavors(), c.rcu.flavor)->make(k, c.rcu);
+  k.reclaim = std::make_unique<Reclaim>(k, c.reclaim.encoding_id());
+  k.boot_cpus();
+}
+
+// The tracepoint hook's subscribers. The timeline comes before the script board, which forgets
+// a callback's label once it is invoked.
+void subscribe(const Config& c, RunResult& r) {
+  Kernel& k = *r.kernel;
+  if (!c.script.empty()) r.board = std::make_unique<ScriptBoard>(k);
+  if (c.output.events) {
+    r.log = std::make_unique<EventLog>(k.ncpus());
+    k.tp.subscribe(*r.log);
+  }
+  if (r.board && c.output.timeline) {
+    r.timeline = std::make_unique<Timeline>(k, *r.board);
+    k.tp.subscribe(*r.timeline);
+  }
+  if (r.board) k.tp.subscribe(*r.board);
+}
+
+std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, RunResult& r) {
   const auto seed = static_cast<std::uint64_t>(cfg.seed);
   std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
   for (std::size_t i = 0; i < cfg.workload.size(); ++i)
     for (int c : parse_cpu_list(cfg.workload[i].cpus, static_cast<int>(cfg.machine.cpus)))
       if (!tasks[static_cast<std::size_t>(c)])  // the first workload naming a CPU wins
-        tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(cfg.workload[i], i, seed, c);
+        tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(
+            cfg.workload[i], r.workload_mem[i], r.world, cfg.objects.kfree_rcu, seed, c);
   // A script takes its CPU; that CPU's workload, if any, runs while the script waits.
   for (std::size_t i = 0; i < cfg.script.size(); ++i) {
-    auto& slot = tasks[static_cast<std::size_t>(k.script_cpu[i])];
-    slot = std::make_unique<ScriptTask>(cfg.script[i], std::move(slot), seed, i);
+    auto& slot = tasks[static_cast<std::size_t>(r.script_cpu[i])];
+    slot = std::make_unique<ScriptTask>(cfg.script[i], std::move(slot), *r.board, r.world, seed, i);
   }
   for (auto& t : tasks)
     if (!t) t = std::make_unique<IdleTask>();
@@ -37,10 +93,9 @@ std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const Kernel& k
 
 // Samples memory waiting for reclaim at a fixed simulated period; prints progress (wall-clock
 // is used for nothing else) when asked.
-void sampler(Kernel& k, bool progress, std::chrono::duration<double> progress_after) {
+void sampler(Kernel& k, Cycles step, bool progress, std::chrono::duration<double> progress_after) {
   const auto wall0 = std::chrono::steady_clock::now();
   auto last_print = wall0;
-  const Cycles step = k.cycles(k.cfg.output.sample_interval);
   bool printed = false;
   for (Cycles t{0};; t += step) {
     sg4::this_actor::sleep_until(static_cast<double>(t.v));
@@ -76,20 +131,22 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
   zone->seal();
 
   RunResult r;
-  r.kernel = std::make_unique<Kernel>(cfg);
+  boot(cfg, r);
+  subscribe(cfg, r);
   Kernel& k = *r.kernel;
-  auto tasks = make_tasks(cfg, k);
+  auto tasks = make_tasks(cfg, r);
   for (int i = 0; i < cfg.machine.cpus; ++i) {
     Task* t = tasks[static_cast<std::size_t>(i)].get();
     sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],
                        [&k, i, t] { k.cpu(i).main_loop(*t); });
   }
-  sg4::Actor::create("sampler", hosts[0], [&k, &opt] {
-    sampler(k, opt.progress, std::chrono::duration<double>(opt.progress_after_s));
+  const Cycles step = k.cycles(cfg.output.sample_interval);
+  sg4::Actor::create("sampler", hosts[0], [&k, &opt, step] {
+    sampler(k, step, opt.progress, std::chrono::duration<double>(opt.progress_after_s));
   })->daemonize();
   e.run();
   r.end = Cycles{static_cast<std::int64_t>(sg4::Engine::get_clock())};
-  if (!k.stopped() || k.outcome() != "oops") audit_pending_callbacks(k, r.end);
+  if (!k.stopped() || k.stats.outcome() != "oops") audit_pending_callbacks(k, r.end);
   return r;
 }
 

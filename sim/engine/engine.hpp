@@ -1,12 +1,18 @@
-// One simulation run: builds the SimGrid platform (one single-core host per CPU, 1 flop/s so
-// that SimGrid's clock counts cycles exactly), starts one actor per CPU and runs to the end.
+// One simulation run: builds the kernel and its plug-ins from the scenario, the SimGrid platform
+// (one single-core host per CPU, 1 flop/s so that SimGrid's clock counts cycles exactly), one
+// actor per CPU, and runs to the end.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "sim/scenario/config.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/workload/mix.hpp"
+#include "models/workload/objects.hpp"
+#include "models/workload/script_board.hpp"
+#include "sim/engine/event_log.hpp"
+#include "sim/engine/timeline.hpp"
+#include "sim/scenario/config.hpp"
 
 namespace rcusim {
 
@@ -16,8 +22,15 @@ struct RunOptions {
   double progress_after_s = 1.0;          // wall seconds before the first one
 };
 
+// Everything one run built, and its end.
 struct RunResult {
   std::unique_ptr<Kernel> kernel;
+  ObjectWorld world;
+  std::vector<WorkloadMemory> workload_mem;  // by [[workload]] index
+  std::unique_ptr<ScriptBoard> board;        // when the scenario has scripts
+  std::unique_ptr<EventLog> log;             // when output.events
+  std::unique_ptr<Timeline> timeline;        // when output.timeline and scripts
+  std::vector<int> script_cpu;               // script index -> CPU (perturb.shuffle_cpus)
   Cycles end;  // simulated time when the last CPU stopped
 };
 

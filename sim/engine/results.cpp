@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "models/rcu/flavor.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -43,7 +44,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   j["rcusim_version"] = RCUSIM_VERSION;
   j["scenario"] = to_json(cfg);
   j["seed"] = cfg.seed;
-  j["outcome"] = k.outcome();
+  j["outcome"] = s.outcome();
   j["expect"] = cfg.expect;
   j["simulated_ns"] = f.to_ns(r.end);
   nlohmann::json fails = nlohmann::json::array();
@@ -71,7 +72,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
       static constexpr const char* kLevelNames[] = {"L1I", "L1D", "L2", "LLC"};
       nlohmann::json per_level = nlohmann::json::object(), per_class = nlohmann::json::object();
       for (std::size_t l = 0; l < kCacheLevels; ++l) {
-        if (l == static_cast<std::size_t>(CacheLevel::l2) && !k.cfg.cache.l2_enabled) continue;
+        if (l == static_cast<std::size_t>(CacheLevel::l2) && !cfg.cache.l2_enabled) continue;
         per_level[kLevelNames[l]] = round3(static_cast<double>(sum(p.misses[l])) / n);
         for (std::size_t c = 0; c < kMemClasses; ++c)
           if (p.misses[l][c])
@@ -135,10 +136,10 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     c["indirect_mispredicts"] = mispredicts;
     m["cache"] = c;
   }
-  m["rcu_barrier"] = {{"count", k.barrier.calls}, {"latency_ns", latency_json(k.barrier.latency, f)}};
+  m["rcu_barrier"] = {{"count", s.barrier_calls}, {"latency_ns", latency_json(s.barrier_latency, f)}};
   nlohmann::json mods = nlohmann::json::array();
   for (int i = 0; i < k.syms.module_count(); ++i) {
-    const ModuleStats& ms = k.module_stats[static_cast<std::size_t>(i)];
+    const ModuleStats& ms = s.modules[static_cast<std::size_t>(i)];
     nlohmann::json e = {{"name", k.syms.module(i).name}, {"loaded", k.syms.module(i).loaded}};
     e["unload_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded})) : nlohmann::json();
     e["unload_wait_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded - ms.unload_start}))
@@ -147,21 +148,9 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   }
   m["modules"] = mods;
   j["metrics"] = m;
-  j["perturbation"] = {{"busy_ns", k.busy_lengths_ns}, {"script_cpus", k.script_cpu}};
+  j["perturbation"] = {{"busy_ns", r.board ? r.board->busy_lengths_ns : std::vector<std::int64_t>{}},
+                       {"script_cpus", r.script_cpu}};
   return j;
-}
-
-std::string timeline_text(const Kernel& k) {
-  std::vector<TimelineEntry> t = k.timeline;
-  std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
-    return a.time != b.time ? a.time < b.time : a.cpu != b.cpu ? a.cpu < b.cpu : a.seq < b.seq;
-  });
-  std::string out = "timeline (simulated time, CPU, step):\n";
-  for (const auto& e : t)
-    out += fmt::format("  {:>12.3f} us  CPU {:<3} {:>{}}{}\n",
-                       static_cast<double>(k.freq.to_ns(Cycles{e.time})) / 1e3, e.cpu, "",
-                       e.cpu * 2, e.text);
-  return out;
 }
 
 namespace {
@@ -186,7 +175,7 @@ void write_results(const std::string& dir, const Config& cfg, const RunResult& r
   fs::create_directories(tmp);
   write_file(tmp / "summary.json", "summary", [&](std::ostream& os) { os << summary.dump(2) << '\n'; });
   if (cfg.output.events)
-    write_file(tmp / "events.csv", "events", [&](std::ostream& os) { k.trace.write_csv(os, k.freq); });
+    write_file(tmp / "events.csv", "events", [&](std::ostream& os) { r.log->write_csv(os, k.freq); });
   if (cfg.output.latencies)
     write_file(tmp / "latencies.csv", "latencies", [&](std::ostream& os) {
       os << "queued_ns,freed_ns,latency_ns,cpu,path,bytes\n";

@@ -16,7 +16,5 @@ void write_results(const std::string& dir, const Config& cfg, const RunResult& r
                    const nlohmann::json& summary);
 // The human-readable table printed at the end of `rcusim run`.
 std::string summary_table(const nlohmann::json& summary);
-// The per-CPU steps of a scripted run (queued, donelist, grace periods, invoked, unload, oops).
-std::string timeline_text(const Kernel& k);
 
 }  // namespace rcusim

@@ -1,4 +1,4 @@
-#include "sim/base/trace.hpp"
+#include "sim/engine/event_log.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -6,27 +6,21 @@
 
 namespace rcusim {
 
-std::string_view to_string(Ev e) {
-  static constexpr std::string_view names[] = {
-      "rcu_grace_period", "rcu_callback",  "rcu_kfree_callback", "rcu_batch_start",
-      "rcu_invoke_callback", "rcu_invoke_kfree_callback", "rcu_batch_end", "rcu_donelist",
-      "rcu_force_qs", "ksoftirqd", "rcu_barrier", "module_load", "module_unload", "busy",
-      "use_after_free", "oops", "bug"};
-  static_assert(std::size(names) == static_cast<std::size_t>(Ev::count));
-  return names[static_cast<std::size_t>(e)];
+void EventLog::on_event(const TraceEvent& e) {
+  if (e.ev == Ev::note) return;  // timeline text, not a tracepoint
+  per_cpu_[static_cast<std::size_t>(e.cpu)].push_back(
+      {e.time, e.cpu, e.ev, e.gp, e.head, e.func, e.qlen, e.count, intern(e.detail)});
 }
 
-Trace::Trace(int cpus, bool enabled) : enabled_(enabled), per_cpu_(static_cast<std::size_t>(cpus)) {}
-
-std::uint32_t Trace::intern(const std::string& s) {
-  if (!enabled_) return 0;
-  auto [it, fresh] = text_ids_.try_emplace(s, static_cast<std::uint32_t>(texts_.size()));
-  if (fresh) texts_.push_back(s);
+std::uint32_t EventLog::intern(std::string_view s) {
+  if (s.empty()) return 0;
+  auto [it, fresh] = text_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(texts_.size()));
+  if (fresh) texts_.emplace_back(s);
   return it->second;
 }
 
-std::vector<TraceEvent> Trace::merged() const {
-  std::vector<TraceEvent> out;
+std::vector<LoggedEvent> EventLog::merged() const {
+  std::vector<LoggedEvent> out;
   std::size_t n = 0;
   for (const auto& v : per_cpu_) n += v.size();
   out.reserve(n);
@@ -49,7 +43,7 @@ std::vector<TraceEvent> Trace::merged() const {
   return out;
 }
 
-void Trace::write_csv(std::ostream& os, const Frequency& f) const {
+void EventLog::write_csv(std::ostream& os, const Frequency& f) const {
   os << "time_ns,cpu,event,gp,head,func,qlen,count,detail\n";
   std::string line;
   for (const auto& e : merged()) {
