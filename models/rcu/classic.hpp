@@ -61,6 +61,14 @@ class ClassicRcu : public RcuFlavor {
   void process_callbacks(Cpu& cpu) override;
   void rcu_barrier(Cpu& cpu) override { barrier_.rcu_barrier(cpu); }
   void barrier_callback(Cpu& cpu, Addr) override { barrier_.callback(cpu); }
+  // The batch that must complete: one that starts after now, i.e. cur + 1 whether or not a batch
+  // is in progress (the same rule as rcu_seq_snap()).
+  std::uint64_t get_state_synchronize_rcu() const override {
+    return static_cast<std::uint64_t>(rcp_.cur + 1);
+  }
+  bool poll_state_synchronize_rcu(std::uint64_t cookie) const override {
+    return rcp_.completed - static_cast<long>(cookie) >= 0;
+  }
   std::int64_t qlen(int cpu) const override { return data_[static_cast<std::size_t>(cpu)].qlen; }
   std::int64_t qlen_total() const override { return qlen_total_; }
   std::int64_t completed() const override { return rcp_.completed; }

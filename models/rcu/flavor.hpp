@@ -28,6 +28,11 @@ class RcuFlavor {
   // rcu_barrier_callback(), dispatched by __rcu_reclaim() when it finds its address.
   virtual void barrier_callback(Cpu& cpu, Addr head) = 0;
 
+  // get_state_synchronize_rcu() / poll_state_synchronize_rcu() (kernel/rcu/tree.c, v5.12 on): a
+  // cookie, and whether a full grace period has elapsed since it was taken. Neither starts one.
+  virtual std::uint64_t get_state_synchronize_rcu() const = 0;
+  virtual bool poll_state_synchronize_rcu(std::uint64_t cookie) const = 0;
+
   virtual std::int64_t qlen(int cpu) const = 0;   // callbacks queued on a CPU, not yet invoked
   virtual std::int64_t qlen_total() const = 0;    // the same over all CPUs
   virtual std::int64_t completed() const = 0;     // last completed grace period (batch) number

@@ -46,6 +46,9 @@ struct TraceEvent {
   std::int64_t count = -1;
   std::string_view detail = {};  // valid during the call only: a sink keeps a copy
   Addr list = 0;                 // rcu_donelist: the moved list's first rcu_head
+  // Tree RCU's node events (rcu_grace_period_init, rcu_quiescent_state_report, rcu_fqs).
+  std::int32_t level = -1, grplo = -1, grphi = -1;
+  std::uint64_t mask = 0, qsmask = 0;
 };
 
 class EventSink {
