@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The host's cost of one reclaimed object, counted rather than timed: wall-clock figures on this
-# shared VM move by 20% from hour to hour, callgrind's counts repeat exactly. Runs a scenario for
+# The host's cost of one reclaimed object, counted rather than timed: wall-clock figures on a
+# shared virtual machine move by 20% from hour to hour, callgrind's counts repeat exactly. Runs a scenario for
 # two durations under callgrind (ucontext factory: callgrind dislikes the raw one) and divides the
 # difference of each count by the difference in reclaimed objects, which leaves start-up out.
-# With --cache-sim, callgrind also simulates a host with a 48 KiB L1D and a 32 MiB LL (this
-# machine's L3): D1 misses are then host L1 misses, LL misses host DRAM loads. Prints one JSON
+# With --cache-sim, callgrind also simulates a host with a 48 KiB L1D and a 32 MiB LL (the L3 of
+# the machine the figures in docs/performance.md come from): D1 misses are then host L1 misses, LL misses host DRAM loads. Prints one JSON
 # object. It takes one to four minutes.
 #   bench/host_cost.sh [--cache-sim] [--set key=value]... [build-dir [scenario [short long]]]
 set -euo pipefail

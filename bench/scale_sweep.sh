@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6's scale target: wall time per simulated CPU-second on scenarios/scale.toml from 16 to
+# The scale target: wall time per simulated CPU-second on scenarios/scale.toml from 16 to
 # 4096 CPUs, each point the median of --reps runs of bench_reclaim, then the ratio of the 4096-CPU
 # figure to the 16-CPU one (the target is at most 2). Prints one JSON object.
 #   bench/scale_sweep.sh [build-dir] [reps]

@@ -1,5 +1,6 @@
 // Geometry and latencies of the modelled cache hierarchy. The defaults are written here once, from
-// DOMAIN.md ("Costs on real hardware", a Skylake client part); tests and scenarios start from them
+// published latencies of a Skylake client part (Intel 64 and IA-32 Architectures
+// Optimization Reference Manual; 7-cpu.com/cpu/Skylake.html); tests and scenarios start from them
 // and change single fields.
 #pragma once
 #include <cstdint>
@@ -28,7 +29,7 @@ struct CacheConfig {
   LevelConfig llc{8 * 1024 * 1024, 16, 64, Cycles{42}};
   Cycles dram{250};  // 89-98 ns at 2.5-3 GHz
   // A miss served from another core's private cache (the line is modified there, or clean there
-  // but gone from the LLC). DOMAIN.md has no cross-core figure; this is an estimate: the LLC
+  // but gone from the LLC). Those sources give no cross-core figure; this is an estimate: the LLC
   // lookup that finds the owner (42) plus a snoop of the owning core's L1/L2, about an L2 hit
   // (12-18), so roughly 1.5 LLC hits.
   Cycles coherence_transfer{60};

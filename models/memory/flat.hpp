@@ -9,7 +9,7 @@
 namespace rcusim {
 
 struct FlatConfig {
-  Cycles ifetch{4};         // an L1 hit, DOMAIN.md (Skylake)
+  Cycles ifetch{4};         // an L1 hit on Skylake (7-cpu.com/cpu/Skylake.html)
   Cycles read{4};
   Cycles write{4};
   Cycles indirect_call{16}; // every indirect call pays a mispredict: no predictor here
