@@ -174,7 +174,8 @@ TEST_CASE("ftrace round trip: format then parse gives every kind back") {
 TEST_CASE("ftrace round trip: a written trace file reads back") {
   std::vector<RcuRecord> recs;
   std::int64_t t = 1'000;
-  for (const Sample& s : samples()) recs.push_back({0, ctx("rcuc/3", 30, 3, "..s1.", t += 7'000), s.fields});
+  for (const Sample& s : samples())
+    recs.push_back({0, ctx("rcuc/3", 30, 3, "..s1.", t += 7'000), s.fields});
   std::ostringstream os;
   write_trace(os, recs, 4);
   FtraceRead r = read_ftrace(os.str());
@@ -227,8 +228,8 @@ TEST_CASE("ftrace reader: older kernels' and trace-cmd's forms") {
                   "bulk=0x0xffff888100a3c000 nr_records=3") ==
         RcuFields{InvokeKfreeBulkCallback{"rcu_preempt", hashed(0xffff888100a3c000), 3}});
   // record-tgid column, a comm with spaces and dashes, CRLF.
-  LineResult tg = parsed("  my-prog name-42      (     40) [002] d..1. 5.000001: rcu_fqs: rcu_sched "
-                         "12 3 kick\r");
+  LineResult tg = parsed("  my-prog name-42      (     40) [002] d..1. 5.000001: rcu_fqs: "
+                         "rcu_sched 12 3 kick\r");
   REQUIRE(tg.kind == LineKind::rcu);
   CHECK(tg.line.comm == "my-prog name");
   CHECK(tg.line.pid == 42);

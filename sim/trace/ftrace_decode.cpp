@@ -16,7 +16,7 @@ std::optional<RcuFields> decode_rcu_fields(std::string_view event, std::string_v
       invoke_kvfree_callback, invoke_kfree_bulk_callback, batch_end,             barrier};
   std::optional<std::size_t> i = rcu_event_index(event);
   if (!i) {
-    why = fmt::format("'{}' is not an RCU event this reader decodes", event.substr(0, 64));
+    why = fmt::format("'{}' is not an RCU event this reader decodes", scan::shown(event, 64));
     return std::nullopt;
   }
   Fields p(event, fields);

@@ -24,8 +24,10 @@ bool func_then_qlen(Fields& p, std::string& func, std::int64_t& qlen) {
   std::string_view rest = p.cursor().take_rest();
   if (rest.substr(0, 5) != "func=") return p.fail("'func='", rest);
   std::string_view body = rest.substr(5);
-  std::size_t sp = body.find_last_of(" \t");
-  if (sp == std::string_view::npos) return p.fail("function symbol and queue length", body);
+  std::size_t sp = body.size();
+  while (sp > 0 && !scan::is_space(body[sp - 1])) --sp;
+  if (sp == 0) return p.fail("function symbol and queue length", body);
+  --sp;
   std::string_view sym = scan::trim(body.substr(0, sp));
   if (sym.empty()) return p.fail("function symbol", body);
   func = sym;
@@ -84,7 +86,7 @@ Decoded invoke_kfree_bulk_callback(Fields& p) {  // "%s bulk=0x%p nr_records=%lu
 }
 
 // "%s CBs-invoked=%d idle=%c%c%c%c". The idle flags are kept as text whatever their count
-// (kernels have printed different sets); v3.2 and earlier printed no "idle=" at all.
+// (kernels have printed different sets); kernels before v3.3 printed no "idle=" at all.
 Decoded batch_end(Fields& p) {
   BatchEnd f;
   std::string_view n;

@@ -23,11 +23,8 @@ class Fields {
   Cursor& cursor() { return c_; }
 
   bool fail(std::string_view what, std::string_view got) {
-    if (why_.empty()) {
-      std::string_view shown = got.substr(0, 40);
-      why_ = fmt::format("{}: {} expected, got '{}'{}", event_, what, shown,
-                         got.size() > shown.size() ? "..." : "");
-    }
+    if (why_.empty())
+      why_ = fmt::format("{}: {} expected, got '{}'", event_, what, scan::shown(got));
     return false;
   }
   bool word(std::string& out, std::string_view what) {

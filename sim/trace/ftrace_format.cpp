@@ -20,7 +20,9 @@ std::string pad_right(std::string_view s, std::size_t width) {
 }
 
 // "%p": the hashed value in 16 hex digits (pointer_string(), lib/vsprintf.c), or the text.
-std::string ptr(const RcuPtr& p) { return p.text.empty() ? fmt::format("{:016x}", p.value) : p.text; }
+std::string ptr(const RcuPtr& p) {
+  return p.text.empty() ? fmt::format("{:016x}", p.value) : p.text;
+}
 
 // One overload per event: its TP_printk() format, include/trace/events/rcu.h, v6.6.
 std::string fields(const GracePeriod& f) {

@@ -88,7 +88,7 @@ std::optional<FtraceLine> parse_ftrace_line(std::string_view line, std::string& 
   Cursor c(line.substr(at));
   std::string_view t = c.word();
   if (t.empty() || t.back() != ':') {
-    if (!is_flags(t)) return fail(why, fmt::format("'{}' is not a flags column", t.substr(0, 16)));
+    if (!is_flags(t)) return fail(why, fmt::format("'{}' is not a flags column", shown(t, 16)));
     out.flags = t;
     t = c.word();
   }
@@ -97,7 +97,7 @@ std::optional<FtraceLine> parse_ftrace_line(std::string_view line, std::string& 
   auto ts = timestamp_ns(t);
   if (!ts)
     return fail(why, fmt::format("timestamp '{}' is not <seconds>.<6 or 9 digits>",
-                                 t.substr(0, 32)));
+                                 shown(t, 32)));
   out.ts_ns = *ts;
   std::string_view rest = c.take_rest();
   std::size_t i = 0;

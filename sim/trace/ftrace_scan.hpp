@@ -6,12 +6,16 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
 namespace rcusim::ftrace::scan {
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
+// Blanks, and the stray carriage returns of files that passed through other systems.
+constexpr bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr std::string_view ltrim(std::string_view s) {
@@ -46,6 +50,15 @@ inline std::optional<std::int64_t> to_long(std::string_view s) {
 inline std::optional<std::uint64_t> to_hex(std::string_view s) {
   if (s.empty() || s.size() > 16 || s.front() == '-') return std::nullopt;
   return to_int<std::uint64_t>(s, 16);
+}
+
+// Input text for a message: at most `max` bytes, control bytes as '?', "..." when cut.
+inline std::string shown(std::string_view s, std::size_t max = 40) {
+  std::string out(s.substr(0, max));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  if (s.size() > max) out += "...";
+  return out;
 }
 
 // Reads whitespace-separated tokens left to right.
