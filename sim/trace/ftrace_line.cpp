@@ -13,8 +13,8 @@ namespace {
 
 using namespace scan;
 
-// A latency-flags column: 4 characters before v5.18, 5 since (migrate-disable), more on
-// PREEMPT_RT kernels; letters, digits (preempt depths) and '.'.
+// A latency-flags column: 4 characters on older kernels, 5 since the migrate-disable column
+// (as v6.6 prints), more on PREEMPT_RT kernels; letters, digits (depths) and '.'.
 bool is_flags(std::string_view t) {
   if (t.empty() || t.size() > 8) return false;
   for (char c : t)
