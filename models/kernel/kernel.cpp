@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/cache/hierarchy.hpp"
+#include "models/heap/bulk_cost.hpp"
 #include "models/memory/flat.hpp"
 #include "models/workload/world.hpp"
 
@@ -50,6 +51,14 @@ CoreText boot_text(Symbols& s) {
   cb.kind = FnKind::barrier_callback;
   t.rcu_barrier_callback = s.add_kernel(cb);
   return t;
+}
+
+// Kernel text placed after every boot and workload function, so that theirs keep their addresses.
+std::uint32_t late_text(Symbols& s) {
+  Function f;
+  f.name = "kmem_cache_free_bulk";
+  f.size = kKmemCacheFreeBulkText;
+  return s.add_kernel(f);
 }
 
 // The scenario's [[module]] tables: each module's callbacks, placed in its text, then loaded.
@@ -109,6 +118,7 @@ Kernel::Kernel(const Config& c)
     }
     workload_mem.push_back(wm);
   }
+  text.kmem_cache_free_bulk = late_text(syms);
   module_stats.resize(static_cast<std::size_t>(syms.module_count()));
   for (int i = 0; i < c.machine.cpus; ++i) {  // DEFINE_PER_CPU(struct rcu_head, rcu_barrier_head)
     const Addr h = heap.kmalloc(kRcuHeadSize);

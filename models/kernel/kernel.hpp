@@ -26,7 +26,7 @@ namespace rcusim {
 struct CoreText {
   std::uint32_t timer_interrupt, do_softirq, rcu_process_callbacks, rcu_do_batch, call_rcu,
       kfree_rcu, kmalloc, kfree, kmem_cache_alloc, kmem_cache_free, schedule, rcu_reader,
-      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu;
+      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu, kmem_cache_free_bulk;
 };
 
 // rcu_barrier() state of kernel/rcupdate.c (2.6.27): one barrier at a time (the mutex), a count
