@@ -150,7 +150,6 @@ struct MemoryConfig {
   }
 };
 
-// Instruction cycles of kernel paths, beside their memory accesses.
 // kmem_cache_free_bulk() (mm/slub.c, v6.6), instructions only: its memory accesses are priced by
 // the memory model. Each figure is the code path's instruction count at about 3 per cycle, plus
 // the two atomics fbd02630c6e3 measured on an i7-4790K: this_cpu_cmpxchg() 9 cycles,
@@ -164,11 +163,13 @@ struct KfreeBulkCosts {
                                   // df setup, slab_free() hooks, do_slab_free()'s fast path
                                   // (about 30 instructions) and its this_cpu_cmpxchg (9)
   std::int64_t slowpath = 20;     // more when the slab is not the CPU slab: the __slab_free()
-                                  // call, counters arithmetic, LOCK CMPXCHG16B (~19 in place of 9)
+                                  // call, counters arithmetic, a locked cmpxchg_double in place of
+                                  // the 9 (LOCK CMPXCHG: 19 cycles, uops.info, Alder Lake-P)
   std::int64_t cpu_partial = 45;  // more when that slab was full: put_cpu_partial() under
                                   // local_lock_irqsave() (37) and the list push
 };
 
+// Instruction cycles of kernel paths, beside their memory accesses.
 struct CostConfig {
   std::int64_t tick = 1500;           // irq entry/exit + update_process_times
   std::int64_t softirq = 150;         // __do_softirq entry, one pass
