@@ -10,7 +10,8 @@
 //
 // Where the model departs: an entry kfree() would reject (not an object start, already free,
 // another cache) is reported as the same BUG and left out, as slub_debug's checks would; a NULL
-// entry is skipped (v6.6 has none to skip; v4.4-v5.16 skipped NULLs, its marks for taken entries).
+// entry is skipped (v6.6 expects none; the v4.4 code, d0ecd894e3d5, NULLed taken entries and
+// skipped NULLs instead of swapping).
 #include <utility>
 
 #include "models/heap/heap.hpp"
