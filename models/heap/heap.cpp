@@ -175,6 +175,7 @@ Addr Heap::alloc_from(std::uint32_t cache) {
     bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
                            c.name, obj));
   s.freelist = read_u64(obj);
+  c.cpu_slab = c.partial.back();
   shadow_[s.slot + idx].queued_at = ObjShadow::kNotQueued;
   if (++s.inuse == s.objects) c.partial.pop_back();
   ++c.live;
@@ -203,38 +204,55 @@ Addr Heap::kmalloc(std::uint64_t size) {
 
 Addr Heap::kmem_cache_alloc(std::uint32_t cache) { return alloc_from(cache); }
 
-bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache) {
+std::optional<HeapObject> Heap::checked(Addr a, const char* fn,
+                                        std::optional<std::uint32_t> expect_cache) const {
   const auto o = find(a);
   if (!o) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: not a slab object", fn, a));
-    return false;
+    return std::nullopt;
   }
   if (o->start != a) {
     bug("bug", fmt::format("{}: invalid free of 0x{:x}: inside {} object 0x{:x}+0x{:x}", fn, a,
                            cache_name(o->cache), o->start, a - o->start));
-    return false;
+    return std::nullopt;
   }
   if (!o->live) {
     bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a,
                            cache_name(o->cache)));
-    return false;
+    return std::nullopt;
   }
   if (expect_cache && *expect_cache != o->cache) {
     bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cache_name(o->cache),
                            caches_[*expect_cache].name));
-    return false;
+    return std::nullopt;
   }
-  Slab& s = slabs_[o->slab];
-  shadow_[o->slot] = ObjShadow{};
+  return o;
+}
+
+void Heap::release(const HeapObject& o) {
+  const Slab& s = slabs_[o.slab];
+  shadow_[o.slot] = ObjShadow{};
   --objects_live_;
   bytes_live_ -= s.size;
-  if (poison_) poison(a, s.size);
+  if (poison_) poison(o.start, s.size);
+}
+
+void Heap::free_large(const HeapObject& o) {
+  Slab& s = slabs_[o.slab];
+  set_pages(s, 0);
+  free_pages(s.base, s.order);
+  free_slab_ids_.push_back(o.slab);
+}
+
+bool Heap::free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache) {
+  const auto o = checked(a, fn, expect_cache);
+  if (!o) return false;
+  release(*o);
   if (o->cache == kLarge) {
-    set_pages(s, 0);
-    free_pages(s.base, s.order);
-    free_slab_ids_.push_back(o->slab);
+    free_large(*o);
     return true;
   }
+  Slab& s = slabs_[o->slab];
   write_u64(a, s.freelist);
   s.freelist = a;
   --caches_[o->cache].live;
@@ -249,6 +267,12 @@ bool Heap::kfree(Addr a) {
 
 bool Heap::kmem_cache_free(std::uint32_t cache, Addr a) {
   return free_object(a, "kmem_cache_free", cache);
+}
+
+std::optional<Addr> Heap::slab_freelist(Addr a) const {
+  const auto o = locate(a);
+  if (!o) return std::nullopt;
+  return slabs_[o->slab].freelist;
 }
 
 void Heap::poison(Addr start, std::uint32_t size) {

@@ -11,10 +11,12 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "models/heap/free_bulk.hpp"
 #include "models/heap/layout.hpp"
 #include "sim/base/host_prefetch.hpp"
 #include "sim/base/units.hpp"
@@ -36,12 +38,16 @@ struct ObjShadow {
 };
 
 struct KmemCache {
+  static constexpr std::uint32_t kNoSlab = 0xffffffffu;
   std::string name;
   std::uint32_t size = 0;        // object size (stride)
   std::uint32_t order = 0;       // slab size = 4 KiB << order
   std::uint32_t objects = 0;     // per slab
   std::vector<std::uint32_t> partial;  // slabs with free objects
   std::uint64_t live = 0;
+  // The slab the last allocation came from: SLUB's c->slab, for the one CPU slab this heap
+  // keeps per cache (the heap is shared, not per CPU). Bulk free takes its fast path there.
+  std::uint32_t cpu_slab = kNoSlab;
 };
 
 struct HeapObject {
@@ -76,6 +82,13 @@ class Heap {
   Addr kmem_cache_alloc(std::uint32_t cache);
   bool kfree(Addr a);                // false (and a BUG report) on an invalid or double free
   bool kmem_cache_free(std::uint32_t cache, Addr a);
+  // kfree_bulk() and kmem_cache_free_bulk() (mm/slub.c, v6.6): frees `objs` through detached
+  // freelists as the kernel does, appending every access it makes to `touches` (free_bulk.cpp).
+  BulkFreeStats kfree_bulk(std::span<const Addr> objs, std::vector<BulkTouch>& touches);
+  BulkFreeStats kmem_cache_free_bulk(std::uint32_t cache, std::span<const Addr> objs,
+                                     std::vector<BulkTouch>& touches);
+  // The freelist head of the slab holding `a` (0: no free object), or nothing outside slabs.
+  std::optional<Addr> slab_freelist(Addr a) const;
 
   // The accessors below run several times per simulated object: inline, checks out of line.
   // Host-side hints, no effect on results (none if `a` is not mapped). prefetch(): the bytes at
@@ -150,6 +163,17 @@ class Heap {
                          std::uint32_t objects);
   Addr alloc_from(std::uint32_t cache);
   bool free_object(Addr a, const char* fn, std::optional<std::uint32_t> expect_cache);
+  // The live object starting at `a` (of `expect_cache`, if given), or nothing after a BUG report.
+  std::optional<HeapObject> checked(Addr a, const char* fn,
+                                    std::optional<std::uint32_t> expect_cache) const;
+  void release(const HeapObject& o);  // what every free does first: shadow, counts, poison
+  void free_large(const HeapObject& o);
+  // Bulk free (free_bulk.cpp): the whole array, then one detached freelist at a time.
+  BulkFreeStats free_bulk(const char* fn, std::optional<std::uint32_t> cache,
+                          std::span<const Addr> objs, std::vector<BulkTouch>& out);
+  struct Detached;
+  std::size_t build_detached_freelist(Detached& df, std::size_t size, std::vector<BulkTouch>& out);
+  void slab_free(Detached& df, std::vector<BulkTouch>& out);
   void poison(Addr start, std::uint32_t size);
   void bug(const std::string& kind, const std::string& msg) const;
   [[noreturn]] static void unmapped(const char* access, Addr a);
@@ -168,6 +192,7 @@ class Heap {
   ObjShadow* shadow_ = nullptr;
   std::uint64_t shadow_used_ = 0, shadow_max_ = 0;
   std::vector<std::uint32_t> free_slab_ids_;
+  std::vector<Addr> bulk_;  // free_bulk()'s copy of the caller's array, which the kernel reorders
   std::vector<KmemCache> caches_;
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
   std::uint64_t objects_live_ = 0, bytes_live_ = 0, pages_used_ = 0, peak_pages_ = 0;

@@ -1,5 +1,8 @@
 #include "models/heap/kalloc.hpp"
 
+#include <vector>
+
+#include "models/heap/bulk_cost.hpp"
 #include "models/kernel/kernel.hpp"
 
 namespace rcusim {
@@ -48,6 +51,19 @@ void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj) {
   Kernel& k = cpu.kernel();
   charge_slub(cpu, k.text.kmem_cache_free, obj, k.costs.kfree, AccessKind::write);
   k.heap.kmem_cache_free(cache, obj);
+}
+
+// ---- kfree_bulk(): the heap walks the array and reports what it touched; bulk_cost prices it.
+void kfree_bulk(Cpu& cpu, std::size_t n, const Addr* objs, Addr array) {
+  Kernel& k = cpu.kernel();
+  static thread_local std::vector<BulkTouch> touches;  // no yield in here: one call at a time
+  touches.clear();
+  cpu.fetch(k.text.kmem_cache_free_bulk);
+  const BulkFreeStats st = k.heap.kfree_bulk({objs, n}, touches);
+  cpu.charge(bulk_free_cycles(st, k.costs.kfree_bulk, k.costs.kfree));
+  for (const BulkTouch& t : touches)
+    if (const auto p = place(t, cpu.id(), array))
+      cpu.access(p->addr, p->size, p->kind, MemClass::slab_meta);
 }
 
 }  // namespace rcusim

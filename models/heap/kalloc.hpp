@@ -2,6 +2,7 @@
 // its memory accesses (text, struct page, the free pointer word) to the calling CPU, then acts on
 // the heap's real bytes.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "sim/base/units.hpp"
@@ -14,5 +15,10 @@ Addr kmalloc(Cpu& cpu, std::uint64_t size);
 Addr kmem_cache_alloc(Cpu& cpu, std::uint32_t cache);
 void kfree(Cpu& cpu, Addr obj);
 void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj);
+
+// kfree_bulk() (include/linux/slab.h, v6.6: kmem_cache_free_bulk(NULL, n, objs)). `array` is
+// where the caller's pointer array lies in simulated memory, 0 if nowhere: its reads and the
+// swaps build_detached_freelist() makes in it are charged only when it is given.
+void kfree_bulk(Cpu& cpu, std::size_t n, const Addr* objs, Addr array = 0);
 
 }  // namespace rcusim

@@ -1,5 +1,6 @@
 #include "models/kernel/core_text.hpp"
 
+#include "models/heap/bulk_cost.hpp"
 #include "models/module/symbols.hpp"
 
 namespace rcusim {
@@ -33,6 +34,13 @@ CoreText boot_text(Symbols& s) {
   cb.kind = FnKind::barrier_callback;
   t.rcu_barrier_callback = s.add_kernel(cb);
   return t;
+}
+
+void place_late_text(Symbols& s, CoreText& t) {
+  Function f;
+  f.name = "kmem_cache_free_bulk";
+  f.size = kKmemCacheFreeBulkText;
+  t.kmem_cache_free_bulk = s.add_kernel(f);
 }
 
 }  // namespace rcusim

@@ -42,6 +42,7 @@ void boot(const Config& c, RunResult& r) {
   load_modules(k, c.module);
   for (std::size_t i = 0; i < c.workload.size(); ++i)
     r.workload_mem.push_back(make_workload_memory(k, c.workload[i], i));
+  place_late_text(k.syms, k.text);
   k.stats.modules.resize(static_cast<std::size_t>(k.syms.module_count()));
   // Scripts run on their CPUs, or on a seeded permutation of them (perturb.shuffle_cpus).
   for (const auto& sc : c.script) r.script_cpu.push_back(static_cast<int>(sc.cpu));
