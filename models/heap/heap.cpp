@@ -66,6 +66,7 @@ Heap::~Heap() { munmap(base_, mapping_); }
 
 void Heap::bug(const std::string& kind, const std::string& msg) const {
   if (bug_) bug_(kind, msg);
+  else bugs_.push_back(msg);
 }
 
 void Heap::unmapped(const char* access, Addr a) {
@@ -172,7 +173,8 @@ Addr Heap::alloc_from(std::uint32_t cache) {
   const Addr obj = s.freelist;
   const std::uint32_t idx = static_cast<std::uint32_t>(obj - s.base) / s.size;
   if (poison_ && !poison_intact(HeapObject{obj, s.size, cache, 0, idx, false}))
-    bug("bug", fmt::format("{}: Poison overwritten in free object 0x{:x}: written after free",
+    bug("bug", fmt::format("BUG {} (Not tainted): Poison overwritten: free object 0x{:x} was "
+                           "written after free",
                            c.name, obj));
   s.freelist = read_u64(obj);
   c.cpu_slab = c.partial.back();
@@ -208,22 +210,26 @@ std::optional<HeapObject> Heap::checked(Addr a, const char* fn,
                                         std::optional<std::uint32_t> expect_cache) const {
   const auto o = find(a);
   if (!o) {
-    bug("bug", fmt::format("{}: invalid free of 0x{:x}: not a slab object", fn, a));
+    bug("bug", fmt::format("BUG: {}(0x{:x}): invalid free: not a slab object", fn, a));
     return std::nullopt;
   }
   if (o->start != a) {
-    bug("bug", fmt::format("{}: invalid free of 0x{:x}: inside {} object 0x{:x}+0x{:x}", fn, a,
-                           cache_name(o->cache), o->start, a - o->start));
+    bug("bug", fmt::format("BUG {} (Not tainted): Invalid object pointer 0x{:x}: {}() of a "
+                           "pointer inside object 0x{:x}+0x{:x} (invalid free)",
+                           cache_name(o->cache), a, fn, o->start, a - o->start));
     return std::nullopt;
   }
   if (!o->live) {
-    bug("bug", fmt::format("{}: double free of 0x{:x} in {}: object already free", fn, a,
-                           cache_name(o->cache)));
+    bug("bug", fmt::format("BUG {} (Not tainted): Object already free: {}() of 0x{:x} (double "
+                           "free)",
+                           cache_name(o->cache), fn, a));
     return std::nullopt;
   }
   if (expect_cache && *expect_cache != o->cache) {
-    bug("bug", fmt::format("{}: 0x{:x} belongs to {}, not {}", fn, a, cache_name(o->cache),
-                           caches_[*expect_cache].name));
+    bug("bug", fmt::format("BUG {} (Not tainted): Wrong slab cache: {}() of 0x{:x} into {}, but "
+                           "the object is from {}",
+                           cache_name(o->cache), fn, a, caches_[*expect_cache].name,
+                           cache_name(o->cache)));
     return std::nullopt;
   }
   return o;

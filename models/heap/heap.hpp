@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/heap/free_bulk.hpp"
@@ -72,6 +73,10 @@ class Heap {
   Heap& operator=(const Heap&) = delete;
 
   void set_bug_sink(BugSink s) { bug_ = std::move(s); }
+  // With no sink, BUGs wait here until the caller that knows the CPU (the costed allocator of
+  // models/heap/kalloc.cpp) takes them and reports them as the run's failures.
+  bool has_bugs() const { return !bugs_.empty(); }
+  std::vector<std::string> take_bugs() { return std::exchange(bugs_, {}); }
   std::uint32_t kmem_cache_create(const std::string& name, std::uint32_t size);
   const KmemCache& cache(std::uint32_t id) const { return caches_[id]; }
   std::string_view cache_name(std::uint32_t id) const;  // "kmalloc_large" for kLarge
@@ -197,6 +202,7 @@ class Heap {
   std::vector<std::uint32_t> kmalloc_caches_;  // index = size class
   std::uint64_t objects_live_ = 0, bytes_live_ = 0, pages_used_ = 0, peak_pages_ = 0;
   BugSink bug_;
+  mutable std::vector<std::string> bugs_;
 };
 
 inline std::optional<HeapObject> Heap::find(Addr a) const {

@@ -1,5 +1,6 @@
 #include "models/heap/kalloc.hpp"
 
+#include <fmt/format.h>
 #include <vector>
 
 #include "models/heap/bulk_cost.hpp"
@@ -25,11 +26,21 @@ void charge_slub(Cpu& cpu, std::uint32_t fn, Addr obj, std::int64_t cycles, Acce
   cpu.access(obj, 8, fp, MemClass::slab_meta);
 }
 
+// The heap's BUG reports (slub_debug's checks) become the run's failures, on the CPU that made
+// the call, with its time: a double free or a write after free ends the run's outcome as `bug`.
+void report_heap_bugs(Cpu& cpu) {
+  Kernel& k = cpu.kernel();
+  if (!k.heap.has_bugs()) return;
+  for (const std::string& m : k.heap.take_bugs())
+    cpu.fail("bug", fmt::format("{}; CPU: {} at {} ns", m, cpu.id(), k.freq.to_ns(cpu.now())));
+}
+
 }  // namespace
 
 Addr kmalloc(Cpu& cpu, std::uint64_t size) {
   Kernel& k = cpu.kernel();
   const Addr a = k.heap.kmalloc(size);
+  report_heap_bugs(cpu);
   charge_slub(cpu, k.text.kmalloc, a, k.costs.kmalloc, AccessKind::read);
   return a;
 }
@@ -37,6 +48,7 @@ Addr kmalloc(Cpu& cpu, std::uint64_t size) {
 Addr kmem_cache_alloc(Cpu& cpu, std::uint32_t cache) {
   Kernel& k = cpu.kernel();
   const Addr a = k.heap.kmem_cache_alloc(cache);
+  report_heap_bugs(cpu);
   charge_slub(cpu, k.text.kmem_cache_alloc, a, k.costs.kmalloc, AccessKind::read);
   return a;
 }
@@ -45,12 +57,14 @@ void kfree(Cpu& cpu, Addr obj) {
   Kernel& k = cpu.kernel();
   charge_slub(cpu, k.text.kfree, obj, k.costs.kfree, AccessKind::write);
   k.heap.kfree(obj);
+  report_heap_bugs(cpu);
 }
 
 void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj) {
   Kernel& k = cpu.kernel();
   charge_slub(cpu, k.text.kmem_cache_free, obj, k.costs.kfree, AccessKind::write);
   k.heap.kmem_cache_free(cache, obj);
+  report_heap_bugs(cpu);
 }
 
 // ---- kfree_bulk(): the heap walks the array and reports what it touched; bulk_cost prices it.
@@ -60,6 +74,7 @@ void kfree_bulk(Cpu& cpu, std::size_t n, const Addr* objs, Addr array) {
   touches.clear();
   cpu.fetch(k.text.kmem_cache_free_bulk);
   const BulkFreeStats st = k.heap.kfree_bulk({objs, n}, touches);
+  report_heap_bugs(cpu);
   cpu.charge(bulk_free_cycles(st, k.costs.kfree_bulk, k.costs.kfree));
   for (const BulkTouch& t : touches)
     if (const auto p = place(t, cpu.id(), array))

@@ -19,6 +19,11 @@ enum class FnKind : std::uint8_t {
   trivial_cache_free,  // container_of() + kmem_cache_free()
   nontrivial,          // does real work on the object, then kfree()
   barrier_callback,    // rcu_barrier_callback(): atomic_dec_and_test() + complete()
+  // A module's callback with a bug, so that the heap's BUG checks can be shown to end a run:
+  double_free,       // kfree() twice
+  invalid_free,      // kfree() of a pointer inside the object
+  wrong_cache_free,  // kmem_cache_free() of a kmalloc() object into the module's own cache
+  write_after_free,  // kfree(), then a store into the freed object (found at reallocation)
 };
 
 struct Function {

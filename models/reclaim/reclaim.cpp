@@ -15,6 +15,10 @@ Path path_of(FnKind kind) {
     case FnKind::trivial_cache_free: return Path::trivial_cache_free;
     case FnKind::nontrivial: return Path::nontrivial;
     case FnKind::barrier_callback: return Path::barrier;
+    case FnKind::double_free:
+    case FnKind::invalid_free:
+    case FnKind::wrong_cache_free:
+    case FnKind::write_after_free: return Path::nontrivial;
     case FnKind::core: break;
   }
   return Path::failed;
@@ -121,6 +125,17 @@ Path Reclaim::invoke_function(Cpu& cpu, Addr head, std::uint64_t func) {
       break;
     }
     case FnKind::barrier_callback: k_.rcu->barrier_callback(cpu, head); break;
+    case FnKind::double_free:
+      kfree(cpu, obj);
+      kfree(cpu, obj);
+      break;
+    case FnKind::invalid_free: kfree(cpu, obj + 8); break;
+    case FnKind::wrong_cache_free: kmem_cache_free(cpu, f.cache, obj); break;
+    case FnKind::write_after_free:
+      kfree(cpu, obj);
+      k_.heap.write_u64(obj + 8, 0x6b6b6b6b00000000ULL);  // one word of the poison overwritten
+      cpu.write(obj + 8, 8, MemClass::payload);
+      break;
     default: break;
   }
   return p;
