@@ -29,9 +29,9 @@ inline std::vector<Cb> early_callbacks(const std::vector<std::map<std::string, s
       const long gp = std::stol(e.at("gp"));
       if (e.at("detail") == "\"start\"") gps[gp].start = t;
       if (e.at("detail") == "\"end\"") gps[gp].end = t;
-    } else if (name == "rcu_callback" || name == "rcu_kfree_callback") {
+    } else if (name == "rcu_callback" || name == "rcu_kvfree_callback") {
       queued[e.at("head")].push_back(t);
-    } else if (name == "rcu_invoke_callback" || name == "rcu_invoke_kfree_callback") {
+    } else if (name == "rcu_invoke_callback" || name == "rcu_invoke_kvfree_callback") {
       auto& q = queued[e.at("head")];
       if (q.empty()) continue;
       cbs.push_back({q.front(), t, e.at("head")});

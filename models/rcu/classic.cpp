@@ -50,7 +50,7 @@ void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   ++qlen_total_;
   if (k_.tp.enabled()) {  // the kernel's tracepoint tells the two kinds apart the same way
     const auto off = decode_kfree_offset(k_.reclaim->encoding(), func);
-    k_.tp.emit({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
+    k_.tp.emit({cpu.now().v, cpu.id(), off ? Ev::rcu_kvfree_callback : Ev::rcu_callback, 0, head,
                 off ? *off : func, r.qlen});
   }
   if (r.qlen > cfg_.qhimark) {

@@ -84,7 +84,7 @@ Path Reclaim::rcu_reclaim(Cpu& cpu, Addr head) {
   cpu.charge(k_.costs.reclaim_decode);
   if (const auto off = decode_kfree_offset(encoding_, word)) {
     note_reclaimed(cpu, head, Path::kfree_rcu);
-    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, *off});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kvfree_callback, 0, head, *off});
     kfree(cpu, head - *off);
     return Path::kfree_rcu;
   }

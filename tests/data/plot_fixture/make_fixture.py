@@ -105,10 +105,10 @@ def handmade(template):
 
 
 RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
-1000000,0,rcu_kfree_callback,,0xffff880000010000,16,1,,
-1000100,0,rcu_kfree_callback,,0xffff880000010100,16,2,,
-1000200,0,rcu_kfree_callback,,0xffff880000010200,16,3,,
-1000300,0,rcu_kfree_callback,,0xffff880000010300,16,4,,
+1000000,0,rcu_kvfree_callback,,0xffff880000010000,16,1,,
+1000100,0,rcu_kvfree_callback,,0xffff880000010100,16,2,,
+1000200,0,rcu_kvfree_callback,,0xffff880000010200,16,3,,
+1000300,0,rcu_kvfree_callback,,0xffff880000010300,16,4,,
 1000700,0,rcu_callback,,0xffff880000020000,0xffffffffa0014000,5,,
 1050000,0,busy,,,,,,"start"
 1250000,1,rcu_grace_period,-299,,,,,"start"
@@ -117,8 +117,8 @@ RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
 2250000,1,rcu_grace_period,-299,,,,,"end"
 3000000,0,rcu_donelist,-299,,,,,
 3000500,0,rcu_batch_start,,,,5,2,
-3000600,0,rcu_invoke_kfree_callback,,0xffff880000010000,16,,,
-3000700,0,rcu_invoke_kfree_callback,,0xffff880000010100,16,,,
+3000600,0,rcu_invoke_kvfree_callback,,0xffff880000010000,16,,,
+3000700,0,rcu_invoke_kvfree_callback,,0xffff880000010100,16,,,
 3000900,0,rcu_batch_end,,,,,2,
 3100000,1,rcu_barrier,,,,,,"start"
 3100100,1,rcu_callback,,0xffff880000030000,0xffffffff80400000,1,,
@@ -131,8 +131,8 @@ RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
 4250200,1,rcu_invoke_callback,,0xffff880000030000,0xffffffff80400000,,,
 4300000,1,rcu_barrier,,,,,,"end"
 4400000,1,module_unload,,0xffffffffa0014000,,,,"mymod"
-5000000,0,rcu_invoke_kfree_callback,,0xffff880000010200,16,,,
-5000100,0,rcu_invoke_kfree_callback,,0xffff880000010300,16,,,
+5000000,0,rcu_invoke_kvfree_callback,,0xffff880000010200,16,,,
+5000100,0,rcu_invoke_kvfree_callback,,0xffff880000010300,16,,,
 6000000,0,oops,,,,,,"BUG: unable to handle kernel paging request at ffffffffa0014000; IP: my_struct_release_rcu+0x0/0x60 [mymod] (module unloaded)"
 6000000,0,busy,,,,,,"end"
 """
