@@ -45,7 +45,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   j["scenario"] = to_json(cfg);
   j["seed"] = cfg.seed;
   j["outcome"] = s.outcome();
-  j["expect"] = cfg.expect;
+  j["expect"] = cfg.expect.for_flavor(cfg.rcu.flavor);  // this run's, when given per flavour
   j["simulated_ns"] = f.to_ns(r.end);
   nlohmann::json fails = nlohmann::json::array();
   for (const auto& x : s.failures)
