@@ -22,6 +22,7 @@ constexpr Addr kNextOff = kRcuHeadNext, kFuncOff = kRcuHeadFunc;
 ClassicRcu::ClassicRcu(Kernel& k, const RcuConfig& cfg)
     : k_(k), cfg_(cfg), data_(static_cast<std::size_t>(k.machine.cpus)), barrier_(k) {
   rcp_.cpumask.assign(data_.size(), 0);
+  rcp_.lock.set_class(k.stats.lock_class("rcu_ctrlblk.lock"));
   for (std::size_t i = 0; i < data_.size(); ++i) {  // rcu_init_percpu_data()
     data_[i].cpu = static_cast<int>(i);
     data_[i].quiescbatch = rcp_.completed;
