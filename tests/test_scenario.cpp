@@ -74,7 +74,7 @@ TEST_CASE("scenario: syntax error") {
 }
 
 TEST_CASE("scenario: bad choice and bad CPU list") {
-  CHECK(error_of("[rcu]\nflavor = \"tree\"\n").find("rcu.flavor: \"tree\" is not one of") != std::string::npos);
+  CHECK(error_of("[rcu]\nflavor = \"trie\"\n").find("rcu.flavor: \"trie\" is not one of") != std::string::npos);
   CHECK(error_of("[[workload]]\ncpus = \"0-9\"\n").find("workload[0].cpus: CPU range") != std::string::npos);
 }
 

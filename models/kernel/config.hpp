@@ -34,7 +34,8 @@ struct CostConfig {
   std::int64_t callback = 6;          // container_of() + the call to kfree()
   std::int64_t kfree = 22;            // SLUB fast-path free (about half of alloc+free, 43)
   std::int64_t kmalloc = 21;
-  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock critical section
+  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock / rcu_node.lock critical section
+  std::int64_t fqs_cpu = 100;         // force_qs_rnp(), per CPU scanned (Tree RCU)
   template <class V> void visit(V& v) {
     const auto c = [&](const char* k, std::int64_t& f, const char* d) { v(k, f, Spec{0, 1e9, {}, d}); };
     c("tick", tick, "cycles: timer interrupt entry/exit and update_process_times()");
@@ -47,7 +48,9 @@ struct CostConfig {
     c("callback", callback, "cycles: a trivial callback's container_of() and call");
     c("kfree", kfree, "cycles: SLUB kfree() fast path");
     c("kmalloc", kmalloc, "cycles: SLUB kmalloc() fast path");
-    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock hold time");
+    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock (classic) or rcu_node.lock (tree) hold time");
+    c("fqs_cpu", fqs_cpu,
+      "cycles: tree only, force_qs_rnp()'s look at one holdout CPU (its ->dynticks, a remote line)");
   }
 };
 

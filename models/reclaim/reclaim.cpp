@@ -65,6 +65,12 @@ void Reclaim::call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
   k_.rcu->call_rcu(cpu, head, k_.syms.fn(fn).addr);
 }
 
+void Reclaim::prepare_head(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
+  note_queued(cpu, head, path);
+  k_.heap.write_u64(head + kRcuHeadFunc, k_.syms.fn(fn).addr);
+  cpu.write(head, kRcuHeadSize, MemClass::rcu_head);
+}
+
 bool Reclaim::kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
   cpu.fetch(k_.text.kfree_rcu);
   const Encoded e = encode_kfree_offset(encoding_, head - ptr);
