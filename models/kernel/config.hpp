@@ -13,12 +13,16 @@ struct MachineConfig {
   std::int64_t hz = 1000;
   bool nohz = true;        // CONFIG_NO_HZ: idle CPUs stop their tick when rcu_needs_cpu() is false
   bool tick_skew = true;   // spread the CPUs' tick phases over one jiffy
+  Duration tick_jitter{0};  // each tick arrives up to this much after its time (irq latency)
   template <class V> void visit(V& v) {
     v("cpus", cpus, Spec{1, 4096, {}, "simulated CPUs (one SimGrid host each)"});
     v("freq", freq, Spec{1e6, 1e11, {}, "clock frequency; simulated time is counted in its cycles"});
     v("hz", hz, Spec{10, 10000, {}, "scheduling-clock ticks per second (HZ)"});
     v("nohz", nohz, Spec{.doc = "idle CPUs stop the tick when RCU does not need them"});
     v("tick_skew", tick_skew, Spec{.doc = "spread tick phases over a jiffy instead of aligning them"});
+    v("tick_jitter", tick_jitter,
+      Spec{0, 1e8, {}, "each tick arrives a seeded uniform delay below this after its time "
+                       "(interrupt latency); 0 = exactly on time"});
   }
 };
 

@@ -16,6 +16,7 @@ namespace {
 constexpr int kMaxSoftirqRestart = 10;  // MAX_SOFTIRQ_RESTART in kernel/softirq.c
 constexpr std::uint64_t kCpuStream = 0x43505500;
 constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
+constexpr std::uint64_t kCpuJitterStream = 0x4a4954000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
@@ -26,12 +27,14 @@ Cpu::Cpu(Kernel& k, int id)
       syms_(k.syms),
       id_(id),
       rng_(k.seed, kCpuStream + static_cast<std::uint64_t>(id)),
-      perturb_(k.seed, kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
+      perturb_(k.seed, kCpuPerturbStream + static_cast<std::uint64_t>(id)),
+      jitter_(k.seed, kCpuJitterStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.machine.hz))};
   tick_phase_ = k.machine.tick_skew ? Cycles{period_.v * id / k.machine.cpus} : Cycles{0};
   if (k.perturb.tick_phase)
     tick_phase_ = Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
-  next_tick_ = tick_phase_.v == 0 ? period_ : tick_phase_;
+  tick_jitter_ = k.freq.from_ns(k.machine.tick_jitter.ns);
+  set_next_tick(tick_phase_.v == 0 ? period_ : tick_phase_);
   wake_ = sg4::Semaphore::create(0);
 }
 
@@ -126,12 +129,18 @@ void Cpu::wait_until(Cycles t) {
   read_clock();
 }
 
+void Cpu::set_next_tick(Cycles grid) {
+  tick_grid_ = grid;
+  next_tick_ = grid;
+  if (tick_jitter_.v > 0) next_tick_ += Cycles{static_cast<std::int64_t>(jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
+}
+
 void Cpu::restart_tick() {
   if (!tick_stopped_) return;
   tick_stopped_ = false;
   // tick_nohz_restart_sched_tick(): the next tick on this CPU's grid after now.
   const std::int64_t t = now().v, ph = tick_phase_.v, p = period_.v;
-  next_tick_ = Cycles{ph + ((t - ph) / p + 1) * p};
+  set_next_tick(Cycles{ph + ((t - ph) / p + 1) * p});
 }
 
 void Cpu::handle_ipi() {
@@ -187,7 +196,7 @@ void Cpu::smp_call_function_single(int target, IpiFunc f, void* info) {
 void Cpu::tick() {
   auto& st = stats();
   ++st.ticks;
-  next_tick_ += period_;
+  set_next_tick(tick_grid_ + period_);
   fetch(k_.text.timer_interrupt);
   charge(k_.costs.tick);
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;

@@ -177,7 +177,10 @@ class Cpu {
   Cycles clock_{0};
   Cycles period_;
   Cycles tick_phase_;
-  Cycles next_tick_;
+  Cycles next_tick_;    // when the next tick arrives: its grid time plus its jitter
+  Cycles tick_grid_;    // the next tick's time on this CPU's grid
+  Cycles tick_jitter_;  // machine.tick_jitter
+  void set_next_tick(Cycles grid);
   TaskCtx ctx_ = TaskCtx::kernel;
   bool in_softirq_ = false;
   bool softirq_pending_ = false;
@@ -197,6 +200,7 @@ class Cpu {
   std::vector<IpiCall> ipi_calls_;
   int acks_pending_ = 0;
   Rng perturb_;
+  Rng jitter_;
   simgrid::s4u::SemaphorePtr wake_;
 };
 
