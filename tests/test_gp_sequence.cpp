@@ -1,6 +1,7 @@
 // Grace-period event sequences derived by hand from the kernel sources, against events.csv of
 // tests/scenarios/gp_sequence.toml: one kfree_rcu() on CPU 1 (user mode from 1.1 ms) of an idle
-// 4-CPU machine at HZ=1000, CPUs 0, 2, 3 idle with stopped ticks, CPU c ticking at c * 250 us + n ms.
+// 4-CPU machine at HZ=1000, CPUs 0, 2, 3 idle with stopped ticks, CPU c ticking at
+// c * 250 us + n ms.
 // Times are where the derivation puts each event, within a few microseconds of instruction costs.
 #include <doctest/doctest.h>
 
@@ -46,7 +47,9 @@ void check_sequence(const Run& r, const std::vector<Row>& want) {
     CHECK(g.at("event") == w.event);
     CHECK(g.at("gp") == w.gp);
     // rcu_fqs names the CPU it credits in `count`; others' detail is the tracepoint's string.
-    CHECK((w.event == "rcu_fqs" ? g.at("count") + " " + g.at("detail") : g.at("detail")) == w.detail);
+    const std::string detail = w.event == "rcu_fqs" ? g.at("count") + " " + g.at("detail")
+                                                    : g.at("detail");
+    CHECK(detail == w.detail);
     const std::string node = g.at("level").empty()
                                  ? ""
                                  : g.at("level") + " " + g.at("grplo") + " " + g.at("grphi") + " " +

@@ -67,7 +67,8 @@ TEST_CASE("tree: on an idle 64-CPU machine a grace period lasts about jiffies_ti
   // HZ=1000, 64 CPUs: jiffies_till_first_fqs = 1 + 1 + 1 + 64 / 256 = 3. The callback's CPU
   // reports from its ticks; the 63 idle, tickless CPUs are credited by the first FQS scan
   // ("dti"), which comes at the jiffy boundary 3 jiffies after the grace period starts.
-  const Run r = run_cli("run tests/scenarios/gp_sequence.toml --set machine.cpus=64" + kTree, "idle64");
+  const Run r =
+      run_cli("run tests/scenarios/gp_sequence.toml --set machine.cpus=64" + kTree, "idle64");
   REQUIRE(r.exit_code == 0);
   const auto gp = r.summary()["metrics"]["grace_periods"];
   CHECK(gp["completed"] == 1);
@@ -81,7 +82,8 @@ TEST_CASE("tree: on an idle 64-CPU machine a grace period lasts about jiffies_ti
 TEST_CASE("tree: every committed scenario meets the outcome it expects of tree") {
   const std::filesystem::path root(RCUSIM_SOURCE_DIR);
   int ran = 0;
-  for (const auto& dir : {root / "scenarios", root / "scenarios" / "race", root / "tests" / "scenarios"}) {
+  for (const auto& dir :
+       {root / "scenarios", root / "scenarios" / "race", root / "tests" / "scenarios"}) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
       if (e.path().extension() != ".toml") continue;
       CAPTURE(e.path().string());
@@ -111,7 +113,9 @@ TEST_CASE("tree: readers never see their objects freed and busted-tree is caught
   const Run good = run_cli(base + kTree, "lr-tree");
   REQUIRE(good.exit_code == 0);
   CHECK(good.summary()["outcome"] == "ok");
-  CHECK(count_events(good, "rcu_grace_period_init") == 3 * count_events(good, "rcu_grace_period", "start"));
+  // Three rcu_nodes (a root over two leaves) initialised per grace period.
+  CHECK(count_events(good, "rcu_grace_period_init") ==
+        3 * count_events(good, "rcu_grace_period", "start"));
   const Run bad = run_cli(base + " --set rcu.flavor=busted-tree", "lr-busted");
   REQUIRE(bad.exit_code == 0);
   const auto s = bad.summary();
@@ -162,7 +166,8 @@ TEST_CASE("tree: the grace-period kthread runs on rcu.gp_kthread_cpu and its tim
 }
 
 TEST_CASE("tree: qhimark raises blimit to DEFAULT_MAX_RCU_BLIMIT and forces quiescent states") {
-  const Run r = run_cli("run scenarios/smoke.toml --set rcu.qhimark=50 --set rcu.qlowmark=10" + kTree, "qh");
+  const Run r = run_cli(
+      "run scenarios/smoke.toml --set rcu.qhimark=50 --set rcu.qlowmark=10" + kTree, "qh");
   REQUIRE(r.exit_code == 0);
   int long_batches = 0;
   for (const auto& e : events(r))

@@ -104,7 +104,8 @@ bool Cpu::spin_trylock(SimLock& l) {
 void Cpu::spin_unlock(SimLock& l) {
   RCUSIM_ASSERT_HELD(*this, l);
   sync();
-  if (l.class_ >= 0) k_.stats.locks[static_cast<std::size_t>(l.class_)].hold_cycles += (clock_ - l.since_).v;
+  if (l.class_ >= 0)
+    k_.stats.locks[static_cast<std::size_t>(l.class_)].hold_cycles += (clock_ - l.since_).v;
   l.owner_ = -1;
   l.m_->unlock();
   read_clock();
@@ -132,7 +133,9 @@ void Cpu::wait_until(Cycles t) {
 void Cpu::set_next_tick(Cycles grid) {
   tick_grid_ = grid;
   next_tick_ = grid;
-  if (tick_jitter_.v > 0) next_tick_ += Cycles{static_cast<std::int64_t>(jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
+  if (tick_jitter_.v > 0)
+    next_tick_ += Cycles{static_cast<std::int64_t>(
+        jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
 }
 
 void Cpu::restart_tick() {

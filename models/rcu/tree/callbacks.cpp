@@ -38,7 +38,8 @@ void TreeRcu::call_rcu_core(Cpu& cpu, rcu_data& r, Addr head) {
   note_gp_changes(cpu, r);  // are we ignoring a completed grace period?
   if (!rcu_gp_in_progress()) return rcu_accelerate_cbs_unlocked(cpu, mynode(r), r);
   r.blimit = DEFAULT_MAX_RCU_BLIMIT;
-  if (rsp_.n_force_qs == r.n_force_qs_snap && rcu_segcblist_first_pend_cb(k_.heap, r.cblist) != head)
+  if (rsp_.n_force_qs == r.n_force_qs_snap &&
+      rcu_segcblist_first_pend_cb(k_.heap, r.cblist) != head)
     rcu_force_quiescent_state(cpu);
   r.n_force_qs_snap = rsp_.n_force_qs;
   r.qlen_last_fqs_check = rcu_segcblist_n_cbs(r.cblist);

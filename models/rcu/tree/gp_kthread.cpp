@@ -70,7 +70,8 @@ bool TreeRcu::rcu_gp_init() {
   rsp_.jiffies_resched = rsp_.gp_start + RCU_CPU_STALL_TIMEOUT * hz_ / 2;
   rcu_seq_start(rsp_.gp_seq);
   trace(kt, rsp_.gp_seq, "start");
-  if (!rcu_seq_state(rsp_.gp_seq_polled)) rcu_seq_start(rsp_.gp_seq_polled);  // rcu_poll_gp_seq_start()
+  // rcu_poll_gp_seq_start(): the polled API's counter follows.
+  if (!rcu_seq_state(rsp_.gp_seq_polled)) rcu_seq_start(rsp_.gp_seq_polled);
   rsp_.gp_seq_polled_snap = rsp_.gp_seq_polled;
   ++k_.stats.gp_started;
   rsp_.gp_start_cycles = kt.now();

@@ -40,7 +40,8 @@ TreeRcu::TreeRcu(Kernel& k, const RcuConfig& cfg)
     n.lock.set_class(k.stats.lock_class(kNodeLockNames[n.level]));
   }
   rsp_.barrier_lock.set_class(k.stats.lock_class("rcu_state.barrier_lock"));
-  for (std::size_t c = 0; c < data_.size(); ++c) {  // rcu_boot_init_percpu_data(), rcutree_prepare_cpu()
+  // rcu_boot_init_percpu_data(), rcutree_prepare_cpu()
+  for (std::size_t c = 0; c < data_.size(); ++c) {
     rcu_data& r = data_[c];
     r.cpu = static_cast<int>(c);
     r.mynode = rsp_.geo.mynode[c];
@@ -105,7 +106,9 @@ std::int64_t TreeRcu::completed() const {
 // get_state_synchronize_rcu() and poll_state_synchronize_rcu() read rcu_state.gp_seq_polled,
 // which follows the normal grace periods (rcu_poll_gp_seq_start()/_end() in rcu_gp_init() and
 // rcu_gp_cleanup()) and, in the kernel, the expedited ones too.
-std::uint64_t TreeRcu::get_state_synchronize_rcu() const { return rcu_seq_snap(rsp_.gp_seq_polled); }
+std::uint64_t TreeRcu::get_state_synchronize_rcu() const {
+  return rcu_seq_snap(rsp_.gp_seq_polled);
+}
 
 bool TreeRcu::poll_state_synchronize_rcu(std::uint64_t cookie) const {
   constexpr std::uint64_t RCU_GET_STATE_COMPLETED = 0x1;
