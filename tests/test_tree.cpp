@@ -97,6 +97,18 @@ TEST_CASE("tree: every committed scenario meets the outcome it expects of tree")
   CHECK(ran >= 18);
 }
 
+TEST_CASE("tree: the kthread's actor keeps runs byte-identical across SimGrid context factories") {
+  const Run a = run_cli("run scenarios/smoke.toml" + kTree, "ctx");
+  REQUIRE(a.exit_code == 0);
+  for (const char* factory : {"--cfg=contexts/factory:thread", "--cfg=contexts/factory:ucontext"}) {
+    CAPTURE(factory);
+    const Run b = run_cli("run scenarios/smoke.toml " + std::string(factory) + kTree, "ctx");
+    REQUIRE(b.exit_code == 0);
+    for (const char* f : {"summary.json", "events.csv", "latencies.csv", "series.csv"})
+      CHECK(a.file(f) == b.file(f));
+  }
+}
+
 TEST_CASE("tree: no callback runs before its grace period ends, and smoke drains") {
   const Run r = run_cli("run scenarios/smoke.toml" + kTree, "order");
   REQUIRE(r.exit_code == 0);

@@ -2,8 +2,7 @@
 // rcu_init() settles them, its queries and the polled grace-period API: kernel/rcu/tree.c, v6.6.
 #include "models/rcu/tree/tree.hpp"
 
-#include <fmt/format.h>
-
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/kernel/kernel.hpp"
