@@ -15,6 +15,9 @@ Writes into RESULTS_DIR, each as .png and .svg (<run> is the run's path with / a
                           (summary metrics.rcu_barrier, metrics.modules)
   trivial_fraction-<name> total reclaim cycles (and misses) vs objects.kfree_only, call_rcu
                           (objects.kfree_rcu = 0) against kfree_rcu (objects.kfree_rcu = 1)
+  classic_vs_tree-<name>  grace-period and callback latency, RCU's cycles and lock waits per
+                          grace period vs machine.cpus, one line per rcu.flavor
+                          (summary metrics.grace_periods, paths, rcu_work, locks)
   index.html              every figure, and per run its scenario, outcome and headline numbers
 A figure whose data is absent is skipped; stdout says what was written and what was skipped.
 Exit status: 0, 1 when no run was found or a figure failed, 2 on bad arguments.
@@ -93,6 +96,7 @@ def main():
     rep.attempt("cache misses vs callback count", across.cache_misses, runs, root)
     rep.attempt("rcu_barrier() and unload vs CPUs", across.barrier_unload, runs, root)
     rep.attempt("trivial-callback share vs reclaim cycles", across.trivial_fraction, runs, root)
+    rep.attempt("classic against tree RCU vs CPUs", across.classic_vs_tree, runs, root)
     write_index(root, f"rcusim results: {root.resolve().name}", runs, rep.images)
     print(f"wrote  index.html ({len(runs)} runs, {len(rep.images)} figures) in {root}")
     return 1 if rep.errors else 0

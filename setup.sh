@@ -43,12 +43,14 @@ case "$MODE" in
       --set objects.kfree_only=0.28,0.5,0.9 --set objects.kfree_rcu=0,1
     ./build/rcusim sweep scenarios/barrier_cost.toml --jobs "$J" \
       --set machine.cpus=1,2,4,8,16,32,64,128,256
+    ./build/rcusim sweep scenarios/classic_vs_tree.toml --jobs "$J" \
+      --set machine.cpus=16,64,256,1024,4096 --set rcu.flavor=classic,tree
     /usr/bin/python3 plot.py results
     # The README's pictures are copies of these.
     mkdir -p docs
     for f in cache_misses-cache_distinct_callbacks timeline-paul_a_to_e barrier_unload \
              trivial_fraction-future_trivial_fraction latency_cdf-trivial_vs_kfree_rcu \
-             waiting-trivial_vs_kfree_rcu; do
+             waiting-trivial_vs_kfree_rcu classic_vs_tree-classic_vs_tree; do
       cp "results/$f.png" docs/
     done
     echo "open results/index.html" ;;

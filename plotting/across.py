@@ -180,3 +180,64 @@ def trivial_fraction(runs, outdir):
         raise Skip(f"no scenario has two runs differing in objects.kfree_only or objects.kfree_rcu "
                    f"(single runs: {'; '.join(lone)})")
     return images
+
+
+FLAVOR_STYLE = {"classic": ("tab:red", "o"), "tree": ("tab:green", "s")}
+
+
+def _callback_p50(r):
+    """Queue-to-free p50 over the reclaim paths, weighted by objects reclaimed (ns)."""
+    pts = [(m["reclaimed"], m["latency_ns"]["p50"]) for p, m in r.metric("paths", {}).items()
+           if p not in ("barrier", "failed") and m.get("reclaimed")]
+    n = sum(w for w, _ in pts)
+    return sum(w * v for w, v in pts) / n if n else None
+
+
+FLAVOR_PANELS = [
+    ("grace-period latency p50 (ms)", lambda r: r.metric("grace_periods.latency_ns.p50"), 1e6),
+    ("callback latency p50 (ms)", _callback_p50, 1e6),
+    ("RCU's own cycles per grace period", lambda r: r.metric("rcu_work.cycles_per_gp"), 1),
+    ("waiting for RCU's locks per grace period (µs)",
+     lambda r: sum(l.get("wait_ns_per_gp", 0) for l in r.metric("locks", {}).values()), 1e3),
+]
+
+
+def classic_vs_tree(runs, outdir):
+    """Grace-period and callback latency, RCU's cycles and lock waits per grace period against
+    machine.cpus, one line per RCU flavour (a sweep over machine.cpus and rcu.flavor)."""
+    have = [r for r in runs if r.metric("rcu_work") is not None and r.param("rcu.flavor")
+            and r.param("machine.cpus") is not None]
+    images = []
+    for title, suffix, rs in _groups(have, ("machine.cpus", "rcu.flavor", "seed")):
+        flavors = sorted({r.param("rcu.flavor") for r in rs})
+        if len(flavors) < 2 or len({r.param("machine.cpus") for r in rs}) < 2:
+            continue
+        fig, axes = plt.subplots(2, 2, figsize=(11, 7.6))
+        for ax, (ylabel, value, scale) in zip(axes.flat, FLAVOR_PANELS):
+            ys_all = []
+            for fl in flavors:
+                by_x = defaultdict(list)
+                for r in rs:
+                    v = value(r) if r.param("rcu.flavor") == fl else None
+                    if v is not None:
+                        by_x[r.param("machine.cpus")].append(v / scale)
+                xs = sorted(by_x)
+                ys = [np.mean(by_x[x]) for x in xs]
+                ys_all += ys
+                color, marker = FLAVOR_STYLE.get(fl, (None, "o"))
+                ax.plot(xs, ys, color=color, marker=marker, label=fl)
+            _log2_x(ax, sorted({r.param("machine.cpus") for r in rs}), "busy CPUs (machine.cpus)")
+            positive = [y for y in ys_all if y > 0]
+            if positive and max(positive) / min(positive) > 50:
+                ax.set_yscale("log")
+            else:
+                ax.set_ylim(bottom=0)
+            ax.set_ylabel(ylabel)
+            ax.set_title(ylabel)
+            ax.legend()
+        fig.suptitle(f"Classic RCU (2.6.27) against Tree RCU (v6.6) — {title}")
+        images.append(save(fig, outdir, f"classic_vs_tree-{suffix}",
+                           f"classic against tree RCU vs CPUs, {title}"))
+    if not images:
+        raise Skip("no scenario ran with two RCU flavours at two CPU counts (metrics.rcu_work)")
+    return images

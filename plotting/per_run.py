@@ -78,10 +78,10 @@ def waiting(run, outdir):
 
 # event -> (legend label, scatter style, vertical offset inside the CPU's lane)
 MARKERS = {  # drawn in this order: the module's own call_rcu() callbacks last, on top
-    "rcu_kfree_callback": ("queued: kfree_rcu()", dict(marker="|", color="tab:cyan", s=70), -0.27),
+    "rcu_kvfree_callback": ("queued: kfree_rcu()", dict(marker="|", color="tab:cyan", s=70), -0.27),
     "rcu_callback": ("queued: call_rcu()", dict(marker="|", color="tab:blue", s=110, linewidths=2), -0.27),
     "rcu_donelist": ("moved to donelist", dict(marker="s", color="tab:orange", s=45), 0.0),
-    "rcu_invoke_kfree_callback": ("invoked: kfree_rcu", dict(marker="o", color="tab:olive", s=16), 0.27),
+    "rcu_invoke_kvfree_callback": ("invoked: kfree_rcu", dict(marker="o", color="tab:olive", s=16), 0.27),
     "rcu_invoke_callback": ("invoked: callback", dict(marker="o", color="tab:green", s=22), 0.27),
     "module_load": ("module load", dict(marker="^", color="black", s=80), 0.0),
     "module_unload": ("module unload", dict(marker="v", color="black", s=130), 0.0),

@@ -26,12 +26,12 @@ inline std::vector<Cb> early_callbacks(const std::vector<std::map<std::string, s
     const std::string& name = e.at("event");
     const std::int64_t t = std::stoll(e.at("time_ns"));
     if (name == "rcu_grace_period") {
-      const long gp = std::stol(e.at("gp"));
+      const long gp = e.at("gp").empty() ? 0 : std::stol(e.at("gp"));  // events.csv omits 0
       if (e.at("detail") == "\"start\"") gps[gp].start = t;
       if (e.at("detail") == "\"end\"") gps[gp].end = t;
-    } else if (name == "rcu_callback" || name == "rcu_kfree_callback") {
+    } else if (name == "rcu_callback" || name == "rcu_kvfree_callback") {
       queued[e.at("head")].push_back(t);
-    } else if (name == "rcu_invoke_callback" || name == "rcu_invoke_kfree_callback") {
+    } else if (name == "rcu_invoke_callback" || name == "rcu_invoke_kvfree_callback") {
       auto& q = queued[e.at("head")];
       if (q.empty()) continue;
       cbs.push_back({q.front(), t, e.at("head")});

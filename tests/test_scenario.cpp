@@ -74,7 +74,7 @@ TEST_CASE("scenario: syntax error") {
 }
 
 TEST_CASE("scenario: bad choice and bad CPU list") {
-  CHECK(error_of("[rcu]\nflavor = \"tree\"\n").find("rcu.flavor: \"tree\" is not one of") != std::string::npos);
+  CHECK(error_of("[rcu]\nflavor = \"trie\"\n").find("rcu.flavor: \"trie\" is not one of") != std::string::npos);
   CHECK(error_of("[[workload]]\ncpus = \"0-9\"\n").find("workload[0].cpus: CPU range") != std::string::npos);
 }
 
@@ -110,4 +110,34 @@ TEST_CASE("scenario: the README's key table is the code's") {
   REQUIRE(e != std::string::npos);
   const std::string table = readme.substr(b + 20, e - b - 20);
   CHECK(table == key_reference());
+}
+
+TEST_CASE("scenario: expect is one outcome or one per flavour") {
+  const Config one = parse_scenario("expect = \"oops\"\n", "s.toml");
+  CHECK(one.expect.for_flavor("classic") == "oops");
+  CHECK(to_json(one)["expect"] == "oops");
+  const Config per = parse_scenario("expect = { classic = \"oops\", busted = \"bug\" }\n", "s.toml");
+  CHECK(per.expect.for_flavor("classic") == "oops");
+  CHECK(per.expect.for_flavor("busted") == "bug");
+  CHECK(per.expect.for_flavor("another") == "any");  // a flavour not named expects anything
+  CHECK(to_json(per)["expect"] == nlohmann::json{{"busted", "bug"}, {"classic", "oops"}});
+  CHECK(error_of("expect = { clasic = \"ok\" }\n") ==
+        "s.toml:1:12: expect.clasic: not an RCU flavour (rcu.flavor's choices)");
+  CHECK(error_of("expect = { classic = \"maybe\" }\n") ==
+        "s.toml:1:22: expect.classic: \"maybe\" is not one of \"any\", \"ok\", \"oops\", \"bug\"");
+  CHECK(error_of("expect = 3\n").find("s.toml:1:10: expect: expected an outcome or a table") == 0);
+}
+
+TEST_CASE("scenario: Tree RCU's unmodelled parts are refused") {
+  CHECK(error_of("[rcu]\npreempt = true\n") ==
+        "s.toml:2:11: rcu.preempt: preemptible RCU (CONFIG_PREEMPT_RCU) is not modelled by "
+        "rcusim; remove the key or set it false");
+  for (const char* k : {"nocb", "lazy", "expedited"}) {
+    CAPTURE(k);
+    CHECK(error_of(std::string("[rcu]\n") + k + " = true\n").find("is not modelled") !=
+          std::string::npos);
+    CHECK(error_of(std::string("[rcu]\n") + k + " = false\n").empty());
+  }
+  CHECK(error_of("[rcu]\ngp_kthread_cpu = 4\n") ==
+        "s.toml:2:18: rcu.gp_kthread_cpu: CPU 4 does not exist (machine.cpus = 4)");
 }

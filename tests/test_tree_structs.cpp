@@ -905,3 +905,14 @@ TEST_CASE("tree geometry: values the kernel rejects with a WARN are errors") {
     CHECK(std::string(e.what()).find("rcu_fanout_leaf") != std::string::npos);
   }
 }
+
+TEST_CASE("tree gp_seq: rcu_seq_done_exact() has no guard band") {
+  // Done: the counter reached the snapshot, or lies more than one full grace period (plus the
+  // state bits) behind it, which only a wrapped or stale snapshot can mean.
+  CHECK(rcu_seq_done_exact(at(8), at(8)));
+  CHECK(rcu_seq_done_exact(at(12), at(8)));
+  CHECK_FALSE(rcu_seq_done_exact(at(4), at(8)));
+  CHECK_FALSE(rcu_seq_done_exact(at(1), at(8)));  // 7 behind: not yet
+  CHECK(rcu_seq_done_exact(at(0), at(8)));        // 8 behind: beyond 2 * 3 + 1
+  CHECK_FALSE(rcu_seq_done(at(0), at(8)));        // where rcu_seq_done() says no
+}

@@ -13,12 +13,16 @@ struct MachineConfig {
   std::int64_t hz = 1000;
   bool nohz = true;        // CONFIG_NO_HZ: idle CPUs stop their tick when rcu_needs_cpu() is false
   bool tick_skew = true;   // spread the CPUs' tick phases over one jiffy
+  Duration tick_jitter{0};  // each tick arrives up to this much after its time (irq latency)
   template <class V> void visit(V& v) {
     v("cpus", cpus, Spec{1, 4096, {}, "simulated CPUs (one SimGrid host each)"});
     v("freq", freq, Spec{1e6, 1e11, {}, "clock frequency; simulated time is counted in its cycles"});
     v("hz", hz, Spec{10, 10000, {}, "scheduling-clock ticks per second (HZ)"});
     v("nohz", nohz, Spec{.doc = "idle CPUs stop the tick when RCU does not need them"});
     v("tick_skew", tick_skew, Spec{.doc = "spread tick phases over a jiffy instead of aligning them"});
+    v("tick_jitter", tick_jitter,
+      Spec{0, 1e8, {}, "each tick arrives a seeded uniform delay below this after its time "
+                       "(interrupt latency); 0 = exactly on time"});
   }
 };
 
@@ -53,7 +57,8 @@ struct CostConfig {
   std::int64_t callback = 6;          // container_of() + the call to kfree()
   std::int64_t kfree = 22;            // SLUB fast-path free (about half of alloc+free, 43)
   std::int64_t kmalloc = 21;
-  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock critical section
+  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock / rcu_node.lock critical section
+  std::int64_t fqs_cpu = 100;         // force_qs_rnp(), per CPU scanned (Tree RCU)
   KfreeBulkCosts kfree_bulk;          // not visited: see KfreeBulkCosts
   template <class V> void visit(V& v) {
     const auto c = [&](const char* k, std::int64_t& f, const char* d) { v(k, f, Spec{0, 1e9, {}, d}); };
@@ -67,7 +72,9 @@ struct CostConfig {
     c("callback", callback, "cycles: a trivial callback's container_of() and call");
     c("kfree", kfree, "cycles: SLUB kfree() fast path");
     c("kmalloc", kmalloc, "cycles: SLUB kmalloc() fast path");
-    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock hold time");
+    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock (classic) or rcu_node.lock (tree) hold time");
+    c("fqs_cpu", fqs_cpu,
+      "cycles: tree only, force_qs_rnp()'s look at one holdout CPU (its ->dynticks, a remote line)");
   }
 };
 

@@ -1,5 +1,6 @@
 #include "models/kernel/cpu.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -15,6 +16,7 @@ namespace {
 constexpr int kMaxSoftirqRestart = 10;  // MAX_SOFTIRQ_RESTART in kernel/softirq.c
 constexpr std::uint64_t kCpuStream = 0x43505500;
 constexpr std::uint64_t kCpuPerturbStream = 0x50525455000ULL;
+constexpr std::uint64_t kCpuJitterStream = 0x4a4954000ULL;
 }  // namespace
 
 Cpu::Cpu(Kernel& k, int id)
@@ -25,12 +27,14 @@ Cpu::Cpu(Kernel& k, int id)
       syms_(k.syms),
       id_(id),
       rng_(k.seed, kCpuStream + static_cast<std::uint64_t>(id)),
-      perturb_(k.seed, kCpuPerturbStream + static_cast<std::uint64_t>(id)) {
+      perturb_(k.seed, kCpuPerturbStream + static_cast<std::uint64_t>(id)),
+      jitter_(k.seed, kCpuJitterStream + static_cast<std::uint64_t>(id)) {
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.machine.hz))};
   tick_phase_ = k.machine.tick_skew ? Cycles{period_.v * id / k.machine.cpus} : Cycles{0};
   if (k.perturb.tick_phase)
     tick_phase_ = Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
-  next_tick_ = tick_phase_.v == 0 ? period_ : tick_phase_;
+  tick_jitter_ = k.freq.from_ns(k.machine.tick_jitter.ns);
+  set_next_tick(tick_phase_.v == 0 ? period_ : tick_phase_);
   wake_ = sg4::Semaphore::create(0);
 }
 
@@ -73,14 +77,35 @@ void Cpu::send_resched_ipi(int target) {
 
 void Cpu::spin_lock(SimLock& l) {
   sync();
+  const Cycles asked = clock_;
   l.m_->lock();
   l.owner_ = id_;
   read_clock();
+  l.since_ = clock_;
+  if (l.class_ < 0) return;
+  LockStats& ls = k_.stats.locks[static_cast<std::size_t>(l.class_)];
+  const std::int64_t wait = (clock_ - asked).v;
+  ++ls.acquisitions;
+  ls.contended += wait > 0;
+  ls.wait_cycles += wait;
+  ls.max_wait = std::max(ls.max_wait, wait);
+}
+
+bool Cpu::spin_trylock(SimLock& l) {
+  sync();
+  if (!l.m_->try_lock()) return false;
+  l.owner_ = id_;
+  read_clock();
+  l.since_ = clock_;
+  if (l.class_ >= 0) ++k_.stats.locks[static_cast<std::size_t>(l.class_)].acquisitions;
+  return true;
 }
 
 void Cpu::spin_unlock(SimLock& l) {
   RCUSIM_ASSERT_HELD(*this, l);
   sync();
+  if (l.class_ >= 0)
+    k_.stats.locks[static_cast<std::size_t>(l.class_)].hold_cycles += (clock_ - l.since_).v;
   l.owner_ = -1;
   l.m_->unlock();
   read_clock();
@@ -105,12 +130,20 @@ void Cpu::wait_until(Cycles t) {
   read_clock();
 }
 
+void Cpu::set_next_tick(Cycles grid) {
+  tick_grid_ = grid;
+  next_tick_ = grid;
+  if (tick_jitter_.v > 0)
+    next_tick_ += Cycles{static_cast<std::int64_t>(
+        jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
+}
+
 void Cpu::restart_tick() {
   if (!tick_stopped_) return;
   tick_stopped_ = false;
   // tick_nohz_restart_sched_tick(): the next tick on this CPU's grid after now.
   const std::int64_t t = now().v, ph = tick_phase_.v, p = period_.v;
-  next_tick_ = Cycles{ph + ((t - ph) / p + 1) * p};
+  set_next_tick(Cycles{ph + ((t - ph) / p + 1) * p});
 }
 
 void Cpu::handle_ipi() {
@@ -137,26 +170,36 @@ void Cpu::handle_ipi() {
   if (ctx_ == TaskCtx::idle || ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) schedule();
 }
 
+void Cpu::queue_call(int target, IpiFunc f, void* info) {
+  Cpu& t = k_.cpu(target);
+  t.ipi_calls_.push_back({f, info, id_});
+  t.ipi_pending_ = true;
+  ++acks_pending_;
+  t.kick();
+}
+
 void Cpu::on_each_cpu(IpiFunc f, void* info) {
   fetch(k_.text.on_each_cpu);
   sync();
-  for (int c = 0; c < k_.ncpus(); ++c) {
-    if (c == id_) continue;
-    Cpu& t = k_.cpu(c);
-    t.ipi_calls_.push_back({f, info, id_});
-    t.ipi_pending_ = true;
-    ++acks_pending_;
-    t.kick();
-  }
+  for (int c = 0; c < k_.ncpus(); ++c)
+    if (c != id_) queue_call(c, f, info);
   f(*this, info);  // the local call, irqs off
   // csd_flag_wait(): spin with preemption off until every CPU has run it.
+  run_until(k_.drain_end, TaskCtx::reader, [this] { return acks_pending_ == 0; });
+}
+
+void Cpu::smp_call_function_single(int target, IpiFunc f, void* info) {
+  if (target == id_) return f(*this, info);  // generic_exec_single(): local, irqs off
+  fetch(k_.text.on_each_cpu);
+  sync();
+  queue_call(target, f, info);
   run_until(k_.drain_end, TaskCtx::reader, [this] { return acks_pending_ == 0; });
 }
 
 void Cpu::tick() {
   auto& st = stats();
   ++st.ticks;
-  next_tick_ += period_;
+  set_next_tick(tick_grid_ + period_);
   fetch(k_.text.timer_interrupt);
   charge(k_.costs.tick);
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
@@ -191,7 +234,9 @@ void Cpu::do_softirq() {
     // No sync here: rcu_process_callbacks() only reads rcu_ctrlblk outside its lock, and a read
     // at SimGrid's (earlier) clock sees the past, as a CPU without barriers may; every write to
     // shared RCU state is under rcp->lock, and spin_lock() syncs.
+    const Cycles r0 = now();
     k_.rcu->process_callbacks(*this);
+    st.rcu_softirq_cycles += (now() - r0).v;
     // Ticks that fall inside the softirq interrupt it: no quiescent state, no nesting.
     while (tick_active() && now() >= next_tick_) tick();
   } while (softirq_pending_ && --restart && !k_.stopped());
@@ -228,6 +273,16 @@ void Cpu::schedule() {
 
 void Cpu::run_for(Cycles d, TaskCtx ctx) { run_loop(now() + d, ctx, nullptr, true); }
 
+// A kthread bound here ran since the last step: unless the CPU was idle (it ran in idle time),
+// its cycles push back what the CPU does next, and the task's end when `extend`.
+void Cpu::take_stolen(Cycles& end, bool extend) {
+  if (ctx_ != TaskCtx::idle) {
+    charge(stolen_);
+    if (extend) end += stolen_;
+  }
+  stolen_ = Cycles{0};
+}
+
 void Cpu::run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& done) {
   waiting_event_ = true;
   run_loop(deadline, ctx, &done, false);
@@ -239,16 +294,25 @@ void Cpu::run_until(Cycles deadline, TaskCtx ctx, const std::function<bool()>& d
 void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, bool extend) {
   const TaskCtx prev = ctx_;
   ctx_ = ctx;
+  // ct_idle_enter()/ct_idle_exit(), and ct_irq_enter()/ct_irq_exit() around interrupts taken in
+  // idle: RCU does not watch an idle CPU outside its interrupts.
+  const bool eqs = ctx == TaskCtx::idle && prev != TaskCtx::idle;
+  dynticks_ += eqs;
   while (!k_.stopped()) {
+    if (stolen_.v) take_stolen(end, extend);
     if (tick_active() && now() >= next_tick_) {
       const Cycles t0 = now();
+      dynticks_ += eqs;
       tick();
+      dynticks_ += eqs;
       if (extend) end += now() - t0;
       continue;
     }
     if (ipi_pending_) {
       const Cycles t0 = now();
+      dynticks_ += eqs;
       handle_ipi();
+      dynticks_ += eqs;
       if (extend) end += now() - t0;
       continue;
     }
@@ -258,6 +322,7 @@ void Cpu::run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, b
     wait_until(until);
   }
   if (ctx == TaskCtx::idle) restart_tick();
+  dynticks_ += eqs;
   ctx_ = prev;
   // local_bh_enable() at the end of a bottom-halves-off section runs what became pending.
   if (ctx == TaskCtx::busy && softirq_pending_ && !in_softirq_ && !k_.stopped()) do_softirq();

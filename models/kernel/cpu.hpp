@@ -47,16 +47,20 @@ class Cpu;
 using IpiFunc = void (*)(Cpu&, void* info);
 
 // A spinlock: a SimGrid mutex (so SimGrid orders the CPUs that contend for it) and its holder,
-// so that "caller holds the lock" can be checked as lockdep_assert_held() does.
+// so that "caller holds the lock" can be checked as lockdep_assert_held() does. A lock given a
+// class (Stats::lock_class()) has its waits and holds counted there.
 class SimLock {
  public:
   SimLock() : m_(simgrid::s4u::Mutex::create()) {}
   bool held_by(int cpu) const { return owner_ == cpu; }
+  void set_class(int cls) { class_ = cls; }
 
  private:
   friend class Cpu;
   simgrid::s4u::MutexPtr m_;
   int owner_ = -1;
+  int class_ = -1;
+  Cycles since_{0};  // when the holder got it
 };
 
 // lockdep_assert_held(): a model function documented "caller holds l" checks it.
@@ -99,9 +103,25 @@ class Cpu {
   bool in_softirq() const { return in_softirq_; }
   bool tick_stopped() const { return tick_stopped_; }  // in nohz_cpu_mask
   void set_need_resched() { need_resched_ = true; }
+  bool need_resched() const { return need_resched_; }
   void send_resched_ipi(int target);
   void spin_lock(SimLock& l);
+  bool spin_trylock(SimLock& l);  // raw_spin_trylock(): takes l only if nobody holds it
   void spin_unlock(SimLock& l);
+  // ct->dynticks of context tracking (kernel/context_tracking.c): odd while RCU watches this CPU,
+  // even while it is in an extended quiescent state (idle, outside interrupts). Each entry to
+  // and exit from one adds 1.
+  std::uint64_t dynticks() const { return dynticks_; }
+  void ct_state_inc(int n) { dynticks_ += static_cast<std::uint64_t>(n); }
+
+  // --- kthreads bound to this CPU ---
+  // A kthread runs from its own actor with its own execution context (a Cpu of the same id, so
+  // it shares this CPU's caches). Its cycles are this CPU's: the CPU pays them at its next step
+  // unless idle, pushing back the task it runs as interrupt work does.
+  void kthread_ran(Cycles c) { stolen_ += c; }
+  // In a kthread's context: sleep until kick() or `deadline` (swait_event_timeout()'s wait; the
+  // caller re-checks its condition).
+  void kthread_wait(Cycles deadline) { wait_until(deadline); }
   // Records an oops, BUG or use-after-free at this CPU and time.
   void fail(const std::string& kind, const std::string& message);
 
@@ -120,6 +140,9 @@ class Cpu {
   // on_each_cpu(func, info, wait=1): run `f` here with irqs off and on every other online CPU
   // from a CALL_FUNCTION IPI, and spin until all of them have run it.
   void on_each_cpu(IpiFunc f, void* info);
+  // smp_call_function_single(cpu, func, info, wait=1): `f` on `target` from a CALL_FUNCTION IPI
+  // (here, with irqs off, when target is this CPU), spinning until it has run.
+  void smp_call_function_single(int target, IpiFunc f, void* info);
   void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
   TaskCtx ctx() const { return ctx_; }
 
@@ -131,6 +154,8 @@ class Cpu {
   void do_softirq();
   void run_ksoftirqd();
   void handle_ipi();
+  void queue_call(int target, IpiFunc f, void* info);  // a CALL_FUNCTION IPI to target
+  void take_stolen(Cycles& end, bool extend);
   void run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, bool extend);
   void wait_until(Cycles t);
   void restart_tick();
@@ -152,7 +177,10 @@ class Cpu {
   Cycles clock_{0};
   Cycles period_;
   Cycles tick_phase_;
-  Cycles next_tick_;
+  Cycles next_tick_;    // when the next tick arrives: its grid time plus its jitter
+  Cycles tick_grid_;    // the next tick's time on this CPU's grid
+  Cycles tick_jitter_;  // machine.tick_jitter
+  void set_next_tick(Cycles grid);
   TaskCtx ctx_ = TaskCtx::kernel;
   bool in_softirq_ = false;
   bool softirq_pending_ = false;
@@ -162,6 +190,8 @@ class Cpu {
   bool ipi_pending_ = false;            // an IPI is waiting to be taken
   bool need_resched_pending_ = false;   // ... and it is a reschedule IPI
   bool waiting_event_ = false;
+  std::uint64_t dynticks_ = 1;  // RCU watches a CPU that boots
+  Cycles stolen_{0};            // kthread cycles not yet paid
   struct IpiCall {
     IpiFunc f;
     void* info;
@@ -170,6 +200,7 @@ class Cpu {
   std::vector<IpiCall> ipi_calls_;
   int acks_pending_ = 0;
   Rng perturb_;
+  Rng jitter_;
   simgrid::s4u::SemaphorePtr wake_;
 };
 

@@ -4,7 +4,9 @@
 // others only through their interfaces (rcu, reclaim). Nothing here knows about scenario files,
 // scripts or result files.
 #pragma once
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/heap/config.hpp"
@@ -70,6 +72,9 @@ class Kernel {
   void note_idle_after_work();  // a CPU ran out of work: stop if nothing else is queued
   int running_tasks = 0;        // CPUs whose task (workload or script) has not finished
   void wake_waiters();          // wakes CPUs blocked in Cpu::run_until() to re-check their condition
+  // Starts `body` as a kthread's actor on CPU `cpu`'s host, a daemon that ends with the run.
+  // Set by the engine, which owns the platform.
+  std::function<void(int cpu, const std::string& name, std::function<void()> body)> spawn_kthread;
 
  private:
   std::vector<std::unique_ptr<Cpu>> cpus_;

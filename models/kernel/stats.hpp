@@ -42,6 +42,7 @@ struct CpuStats {
   std::uint64_t softirq_runs = 0;
   std::uint64_t softirq_passes = 0;
   std::int64_t softirq_cycles = 0;
+  std::int64_t rcu_softirq_cycles = 0;  // in the RCU softirq handler, callbacks included
   std::uint64_t ksoftirqd_runs = 0;
   std::uint64_t context_switches = 0;
   std::uint64_t ipis = 0;
@@ -78,6 +79,14 @@ struct ModuleStats {
   std::int64_t unloaded = -1;      // cycles: text unmapped
 };
 
+// One class of spinlock, as lockdep names it: how often CPUs took it, waited for it (cycles from
+// asking to getting it) and held it.
+struct LockStats {
+  std::string name;
+  std::uint64_t acquisitions = 0, contended = 0;
+  std::int64_t wait_cycles = 0, max_wait = 0, hold_cycles = 0;
+};
+
 struct Stats {
   explicit Stats(int cpus) : cpu(static_cast<std::size_t>(cpus)) {}
   std::array<PathStats, kPaths> path{};
@@ -93,6 +102,16 @@ struct Stats {
   Histogram barrier_latency;  // cycles, per rcu_barrier() call
   std::uint64_t barrier_calls = 0;
   std::vector<ModuleStats> modules;  // by module id
+  std::vector<LockStats> locks;      // by lock class, in the order the models named them
+  std::int64_t gp_kthread_cycles = 0;  // the grace-period kthread's bursts, wake to sleep
+
+  // The index of the lock class `name`, made on first use (SimLock::set_class()).
+  int lock_class(std::string_view name) {
+    for (std::size_t i = 0; i < locks.size(); ++i)
+      if (locks[i].name == name) return static_cast<int>(i);
+    locks.push_back({std::string(name)});
+    return static_cast<int>(locks.size() - 1);
+  }
 
   // ok | oops | bug: what the simulated kernel did.
   std::string outcome() const {

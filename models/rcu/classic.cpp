@@ -22,6 +22,7 @@ constexpr Addr kNextOff = kRcuHeadNext, kFuncOff = kRcuHeadFunc;
 ClassicRcu::ClassicRcu(Kernel& k, const RcuConfig& cfg)
     : k_(k), cfg_(cfg), data_(static_cast<std::size_t>(k.machine.cpus)), barrier_(k) {
   rcp_.cpumask.assign(data_.size(), 0);
+  rcp_.lock.set_class(k.stats.lock_class("rcu_ctrlblk.lock"));
   for (std::size_t i = 0; i < data_.size(); ++i) {  // rcu_init_percpu_data()
     data_[i].cpu = static_cast<int>(i);
     data_[i].quiescbatch = rcp_.completed;
@@ -50,7 +51,7 @@ void ClassicRcu::call_rcu(Cpu& cpu, Addr head, std::uint64_t func) {
   ++qlen_total_;
   if (k_.tp.enabled()) {  // the kernel's tracepoint tells the two kinds apart the same way
     const auto off = decode_kfree_offset(k_.reclaim->encoding(), func);
-    k_.tp.emit({cpu.now().v, cpu.id(), off ? Ev::rcu_kfree_callback : Ev::rcu_callback, 0, head,
+    k_.tp.emit({cpu.now().v, cpu.id(), off ? Ev::rcu_kvfree_callback : Ev::rcu_callback, 0, head,
                 off ? *off : func, r.qlen});
   }
   if (r.qlen > cfg_.qhimark) {

@@ -16,6 +16,9 @@ class RcuFlavor {
  public:
   virtual ~RcuFlavor() = default;
   virtual std::string_view name() const = 0;
+  // Starts the flavour's kthreads (Tree RCU's grace-period kthread) through
+  // Kernel::spawn_kthread(), once the CPUs' actors exist.
+  virtual void start_kthreads() {}
   // call_rcu() with head->func already holding `func` (a function address or an encoded offset).
   virtual void call_rcu(Cpu& cpu, Addr head, std::uint64_t func) = 0;
   virtual void qsctr_inc(Cpu& cpu) = 0;                   // a quiescent state (context switch)

@@ -6,6 +6,8 @@ namespace rcusim {
 
 std::unique_ptr<RcuFlavor> make_classic(Kernel& k, const RcuConfig& cfg);
 std::unique_ptr<RcuFlavor> make_busted(Kernel& k, const RcuConfig& cfg);
+std::unique_ptr<RcuFlavor> make_tree(Kernel& k, const RcuConfig& cfg);
+std::unique_ptr<RcuFlavor> make_busted_tree(Kernel& k, const RcuConfig& cfg);
 
 namespace {
 constexpr RcuFlavorOps kFlavors[] = {
@@ -14,6 +16,11 @@ constexpr RcuFlavorOps kFlavors[] = {
      "classic RCU whose grace periods wait only for the CPU that started them: readers must "
      "catch it (rcutorture's rcu_busted_ops)",
      make_busted},
+    {"tree", "Linux v6.6 Tree RCU, CONFIG_PREEMPT_RCU=n (kernel/rcu/tree.c)", make_tree},
+    {"busted-tree",
+     "Tree RCU whose quiescent-state reports clear a parent's whole qsmask when one leaf "
+     "empties: readers must catch it (needs rcu_fanout_leaf below the CPU count)",
+     make_busted_tree},
 };
 }  // namespace
 

@@ -69,6 +69,12 @@ void Reclaim::call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
   k_.rcu->call_rcu(cpu, head, k_.syms.fn(fn).addr);
 }
 
+void Reclaim::prepare_head(Cpu& cpu, Addr head, std::uint32_t fn, Path path) {
+  note_queued(cpu, head, path);
+  k_.heap.write_u64(head + kRcuHeadFunc, k_.syms.fn(fn).addr);
+  cpu.write(head, kRcuHeadSize, MemClass::rcu_head);
+}
+
 bool Reclaim::kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
   cpu.fetch(k_.text.kfree_rcu);
   const Encoded e = encode_kfree_offset(encoding_, head - ptr);
@@ -88,7 +94,7 @@ Path Reclaim::rcu_reclaim(Cpu& cpu, Addr head) {
   cpu.charge(k_.costs.reclaim_decode);
   if (const auto off = decode_kfree_offset(encoding_, word)) {
     note_reclaimed(cpu, head, Path::kfree_rcu);
-    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, *off});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kvfree_callback, 0, head, *off});
     kfree(cpu, head - *off);
     return Path::kfree_rcu;
   }

@@ -27,6 +27,9 @@ class Reclaim {
 
   // `path` is what the caller meant (for the queued count); the invoke side finds out for itself.
   void call_rcu(Cpu& cpu, Addr head, std::uint32_t fn, Path path);
+  // head->func = fn for a callback a flavour queues by itself (Tree RCU's rcu_barrier() entrains
+  // its barrier_head), counted as queued on `path`.
+  void prepare_head(Cpu& cpu, Addr head, std::uint32_t fn, Path path);
   // Returns false when kfree_rcu() BUGs (offset too large for the encoding): nothing is queued.
   bool kfree_rcu(Cpu& cpu, Addr ptr, Addr head);
   // __rcu_reclaim(): what `list->func(list)` stands for in rcu_do_batch(). Returns the path the

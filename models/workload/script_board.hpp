@@ -24,8 +24,9 @@ class ScriptBoard final : public EventSink {
   // Names the callback at `head` until it is invoked.
   void label(Addr head, std::string name) { labels_[head] = std::move(name); }
   const std::string* label_of(Addr head) const;
-  // The length of the rcu_head list starting at `list` and its labelled callbacks, ", "-joined.
-  std::pair<long, std::string> labels_in(Addr list) const;
+  // The length of the rcu_head list starting at `list` (at most `count` heads, -1 = to its end)
+  // and its labelled callbacks, ", "-joined.
+  std::pair<long, std::string> labels_in(Addr list, std::int64_t count = -1) const;
 
   std::uint64_t count(const std::string& name) const;  // times the event happened
   std::int64_t last(const std::string& name) const;    // cycles of the last one, -1 if none

@@ -141,6 +141,10 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
     sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],
                        [&k, i, t] { k.cpu(i).main_loop(*t); });
   }
+  k.spawn_kthread = [&hosts](int cpu, const std::string& name, std::function<void()> body) {
+    sg4::Actor::create(name, hosts[static_cast<std::size_t>(cpu)], std::move(body))->daemonize();
+  };
+  k.rcu->start_kthreads();
   const Cycles step = k.cycles(cfg.output.sample_interval);
   sg4::Actor::create("sampler", hosts[0], [&k, &opt, step] {
     sampler(k, step, opt.progress, std::chrono::duration<double>(opt.progress_after_s));

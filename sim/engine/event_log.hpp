@@ -1,6 +1,8 @@
 // The event log behind events.csv: a sink of the tracepoint hook. Each CPU appends to its own
-// buffer in its own (monotonic) local time, and the buffers are merged by (time, cpu, sequence)
-// when written, so the file order never depends on how SimGrid interleaved the actors.
+// buffer, and the buffers are merged by (time, cpu, sequence) when written, so the file order
+// never depends on how SimGrid interleaved the actors. A CPU's own events come in its (monotonic)
+// local time; a kthread bound to it reports in the kthread's time, so a buffer holding both is
+// sorted (stably) before the merge.
 #pragma once
 #include <cstdint>
 #include <ostream>
@@ -23,6 +25,8 @@ struct LoggedEvent {
   std::int64_t qlen;
   std::int64_t count;
   std::uint32_t text;  // index into the detail strings, 0 = none
+  std::int32_t level, grplo, grphi;  // rcu_node events; level -1 otherwise
+  std::uint64_t mask, qsmask;
 };
 
 class EventLog final : public EventSink {

@@ -34,6 +34,20 @@ nlohmann::json latency_json(const Histogram& h, const Frequency& f) {
           {"max", ns(h.max())}};
 }
 
+// RCU's own work: cycles in the RCU softirq handler less those of the callbacks it invoked
+// (rcu_do_batch()'s per-callback figures, which are the reclaim paths'), plus the grace-period
+// kthread's (wake to sleep). Lock waits and holds inside either are part of it.
+nlohmann::json rcu_work_json(const Kernel& k) {
+  const Stats& s = k.stats;
+  std::int64_t softirq = 0, callbacks = 0;
+  for (const CpuStats& c : s.cpu) softirq += c.rcu_softirq_cycles;
+  for (const PathStats& p : s.path) callbacks += p.cycles;
+  const std::int64_t own = softirq - callbacks + s.gp_kthread_cycles;
+  const double gps = s.gp_completed ? static_cast<double>(s.gp_completed) : 1.0;
+  return {{"softirq_cycles", softirq - callbacks}, {"gp_kthread_cycles", s.gp_kthread_cycles},
+          {"cycles_per_gp", round3(static_cast<double>(own) / gps)}};
+}
+
 }  // namespace
 
 nlohmann::json summarize(const Config& cfg, const RunResult& r) {
@@ -45,7 +59,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   j["scenario"] = to_json(cfg);
   j["seed"] = cfg.seed;
   j["outcome"] = s.outcome();
-  j["expect"] = cfg.expect;
+  j["expect"] = cfg.expect.for_flavor(cfg.rcu.flavor);  // this run's, when given per flavour
   j["simulated_ns"] = f.to_ns(r.end);
   nlohmann::json fails = nlohmann::json::array();
   for (const auto& x : s.failures)
@@ -137,6 +151,16 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     m["cache"] = c;
   }
   m["rcu_barrier"] = {{"count", s.barrier_calls}, {"latency_ns", latency_json(s.barrier_latency, f)}};
+  m["rcu_work"] = rcu_work_json(k);
+  nlohmann::json locks = nlohmann::json::object();
+  const double gps = s.gp_completed ? static_cast<double>(s.gp_completed) : 1.0;
+  for (const LockStats& l : s.locks)
+    locks[l.name] = {{"acquisitions", l.acquisitions}, {"contended", l.contended},
+                     {"wait_ns", f.to_ns(Cycles{l.wait_cycles})},
+                     {"max_wait_ns", f.to_ns(Cycles{l.max_wait})},
+                     {"hold_ns", f.to_ns(Cycles{l.hold_cycles})},
+                     {"wait_ns_per_gp", round3(static_cast<double>(f.to_ns(Cycles{l.wait_cycles})) / gps)}};
+  m["locks"] = locks;
   nlohmann::json mods = nlohmann::json::array();
   for (int i = 0; i < k.syms.module_count(); ++i) {
     const ModuleStats& ms = s.modules[static_cast<std::size_t>(i)];

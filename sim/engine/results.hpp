@@ -1,6 +1,7 @@
 // Result files of a run, written into a fresh directory that replaces DIR only when complete:
 //   summary.json   resolved scenario, seed, version, outcome, failures, metrics
-//   events.csv     tracepoint events (time_ns,cpu,event,gp,head,func,qlen,count,detail)
+//   events.csv     tracepoint events (time_ns,cpu,event,gp,head,func,qlen,count,detail,
+//                  level,grplo,grphi,mask,qsmask)
 //   latencies.csv  one row per reclaimed object (queued_ns,freed_ns,latency_ns,cpu,path,bytes)
 //   series.csv     objects and bytes waiting for reclaim over time
 #pragma once

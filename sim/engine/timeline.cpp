@@ -19,17 +19,20 @@ std::string Timeline::line_for(const TraceEvent& e) const {
     case Ev::rcu_callback:
       if (!label) return {};
       return fmt::format("queued {}: call_rcu({}), qlen {}", *label, k_.syms.symbolize(e.func), e.qlen);
-    case Ev::rcu_kfree_callback:
+    case Ev::rcu_kvfree_callback:
       if (!label) return {};
       return fmt::format("queued {}: kfree_rcu(), offset {}, qlen {}", *label, e.func, e.qlen);
     case Ev::rcu_donelist: {
-      const auto [n, names] = board_.labels_in(e.list);
+      const auto [n, names] = board_.labels_in(e.list, e.count);
+      if (!e.detail.empty())  // Tree RCU: rcu_segcblist_advance() moved them into RCU_DONE_TAIL
+        return fmt::format("{} -> RCU_DONE_TAIL (gp_seq {}): {} callbacks{}{}", e.detail, e.gp, n,
+                           names.empty() ? "" : " incl. ", names);
       return fmt::format("curlist -> donelist (batch {}): {} callbacks{}{}", e.gp, n,
                          names.empty() ? "" : " incl. ", names);
     }
     case Ev::rcu_grace_period:
       return e.detail == "end" ? fmt::format("grace period {} ends", e.gp) : std::string();
-    case Ev::rcu_invoke_kfree_callback:
+    case Ev::rcu_invoke_kvfree_callback:
       return label ? fmt::format("invoked {}: kfree(head - {})", *label, e.func) : std::string();
     case Ev::rcu_invoke_callback: {
       if (!label) return {};
@@ -41,7 +44,12 @@ std::string Timeline::line_for(const TraceEvent& e) const {
     case Ev::module_unload: return fmt::format("unload {}: text at {:x} unmapped", e.detail, e.head);
     case Ev::rcu_barrier:
       if (e.detail == "start") return "rcu_barrier() begins: on_each_cpu(rcu_barrier_func)";
-      return fmt::format("rcu_barrier() returns after {:.1f} us", static_cast<double>(e.count) / 1e3);
+      if (e.detail == "done")
+        return fmt::format("rcu_barrier() returns after {:.1f} us", static_cast<double>(e.count) / 1e3);
+      // Tree RCU (v6.6): the caller's own steps; the per-CPU ones stay in events.csv.
+      if (e.detail == "Begin") return "rcu_barrier() begins: entrain on each CPU with callbacks";
+      if (e.detail == "Inc2") return "rcu_barrier() returns: every entrained callback has run";
+      return {};
     default: return {};
   }
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "sim/scenario/toml_reader.hpp"
 
@@ -136,6 +137,19 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
                          c.costs.tick, period));
   if (c.rcu.qlowmark > c.rcu.qhimark)
     top.fail(where("rcu", "qlowmark"), "rcu.qlowmark", "must not exceed rcu.qhimark");
+  // Tree RCU's parts the model leaves out, and the kthread's CPU.
+  for (const auto& [key, on, what] :
+       {std::tuple{"preempt", c.rcu.preempt, "preemptible RCU (CONFIG_PREEMPT_RCU)"},
+        std::tuple{"nocb", c.rcu.nocb, "callback offloading (rcu_nocbs)"},
+        std::tuple{"lazy", c.rcu.lazy, "lazy callbacks (CONFIG_RCU_LAZY)"},
+        std::tuple{"expedited", c.rcu.expedited, "expedited grace periods"}})
+    if (on)
+      top.fail(where("rcu", key), std::string("rcu.") + key,
+               std::string(what) + " is not modelled by rcusim; remove the key or set it false");
+  if (c.rcu.gp_kthread_cpu >= c.machine.cpus)
+    top.fail(where("rcu", "gp_kthread_cpu"), "rcu.gp_kthread_cpu",
+             fmt::format("CPU {} does not exist (machine.cpus = {})", c.rcu.gp_kthread_cpu,
+                         c.machine.cpus));
   const auto* wl = root.get("workload");
   for (std::size_t i = 0; i < c.workload.size(); ++i) {
     const auto& w = c.workload[i];

@@ -96,6 +96,32 @@ class Reader {
     }
     f = v;
   }
+  // `expect`: one outcome, or a table of outcomes by RCU flavour.
+  void operator()(std::string_view key, Expect& f, const Spec& s) {
+    const auto* n = take(key);
+    if (!n) return;
+    if (n->is_string()) {
+      Expect e;
+      (*this)(key, e.outcome, s);
+      f = e;
+      return;
+    }
+    if (!n->is_table())
+      fail(n, key, "expected an outcome or a table by flavour like { classic = \"oops\", "
+                   "tree = \"ok\" }, got " + type_name(*n));
+    Reader sub(*n->as_table(), full(key), file_, root_);
+    Expect e;
+    for (const auto& [k, v] : *n->as_table()) {
+      const std::string flavor(k.str());
+      if (!find_ops(rcu_flavors(), flavor))
+        sub.fail_at(k.source(), flavor, "not an RCU flavour (rcu.flavor's choices)");
+      std::string outcome;
+      sub(flavor, outcome, s);
+      e.by_flavor.emplace_back(flavor, outcome);
+    }
+    if (!e.per_flavor()) fail(n, key, "the table names no flavour");
+    f = e;
+  }
   template <class T, class Parse>
   T unit_value(const toml::node* n, std::string_view key, const Spec& s, Parse parse) {
     if (!n->is_string())

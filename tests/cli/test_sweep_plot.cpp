@@ -66,7 +66,7 @@ TEST_CASE("plot: the fixture gives every figure as PNG and SVG and an index") {
        {"latency_cdf-smoke-sweep--machine.cpus-2_seed-1",
         "gp_cdf-smoke-sweep--machine.cpus-4_seed-1", "waiting-smoke-sweep--machine.cpus-2_seed-1",
         "gp_cdf-race", "waiting-race", "timeline-race", "cache_misses-cache_types",
-        "barrier_unload", "trivial_fraction-smoke"}) {
+        "barrier_unload", "trivial_fraction-smoke", "classic_vs_tree-flavors"}) {
     CAPTURE(base);
     const std::string png = slurp(dir / (std::string(base) + ".png"));
     const std::string svg = slurp(dir / (std::string(base) + ".svg"));

@@ -49,6 +49,11 @@ constexpr bool rcu_seq_started(std::uint64_t sp, std::uint64_t s) {
   return ULONG_CMP_LT((s - 1) & ~RCU_SEQ_STATE_MASK, sp);
 }
 constexpr bool rcu_seq_done(std::uint64_t sp, std::uint64_t s) { return ULONG_CMP_GE(sp, s); }
+// The same without the ULONG_MAX / 2 guard band: a snapshot far in the past also counts as done
+// (v6.6; later kernels widen the window to 3 * RCU_SEQ_STATE_MASK + 1).
+constexpr bool rcu_seq_done_exact(std::uint64_t sp, std::uint64_t s) {
+  return ULONG_CMP_GE(sp, s) || ULONG_CMP_LT(sp, s - (2 * RCU_SEQ_STATE_MASK + 1));
+}
 // Has a grace period completed / started since `old` was read?
 constexpr bool rcu_seq_completed_gp(std::uint64_t old, std::uint64_t now) {
   return ULONG_CMP_LT(old, now & ~RCU_SEQ_STATE_MASK);

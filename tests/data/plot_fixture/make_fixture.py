@@ -5,7 +5,8 @@ Real runs (small): smoke-sweep/ (scenarios/smoke.toml, 1 ms, 2 and 4 CPUs, every
 and fraction-sweep/ (objects.kfree_only x objects.kfree_rcu, summaries and series only).
 Hand-made, following the summary.json schema of README "Result files" plus fields plot.py reads
 before every scenario produces them: cache-sweep/ (metrics.paths.<path>.cache_misses_per_object),
-barrier-sweep/ (metrics.rcu_barrier, metrics.modules) and race/ (events.csv with busy,
+barrier-sweep/ (metrics.rcu_barrier, metrics.modules), flavor-sweep/ (machine.cpus x rcu.flavor:
+metrics.rcu_work, metrics.locks) and race/ (events.csv with busy,
 rcu_barrier, module_unload and oops rows for the timeline; no latencies.csv on purpose)."""
 import copy
 import json
@@ -41,6 +42,26 @@ def path_metrics(reclaimed, cycles, accesses, p50, p99, misses=None):
     if misses is not None:
         m["cache_misses_per_object"] = misses
     return m
+
+
+def flavor_sweep(run):
+    """Both RCU flavours at three CPU counts, with the figures of classic_vs_tree.toml."""
+    for cpus in (16, 64, 256):
+        for flavor in ("classic", "tree"):
+            s = run("flavors", "hand-made: classic against tree RCU against CPUs",
+                    machine__cpus=cpus, rcu__flavor=flavor)
+            tree = flavor == "tree"
+            gp = 3_000_000 if tree else 2_000_000
+            s["metrics"]["grace_periods"]["latency_ns"] = {"count": 4, "p50": gp, "p99": gp, "max": gp}
+            s["metrics"]["paths"] = {
+                "kfree_rcu": path_metrics(1000, 53.0, 5.0, 2 * gp, 3 * gp),
+                "trivial_kfree": path_metrics(1000, 79.0, 6.0, 2 * gp + 100_000, 3 * gp)}
+            s["metrics"]["rcu_work"] = {"softirq_cycles": 1000 * cpus, "gp_kthread_cycles": 500 * tree,
+                                        "cycles_per_gp": (300.0 if tree else 250.0 + cpus) * cpus}
+            lock = {"acquisitions": cpus, "contended": cpus // 2, "wait_ns": 0, "max_wait_ns": 0,
+                    "hold_ns": 33 * cpus, "wait_ns_per_gp": (40.0 if tree else 0.5 * cpus) * cpus}
+            s["metrics"]["locks"] = {"rcu_node_1" if tree else "rcu_ctrlblk.lock": lock}
+            write(f"flavor-sweep/machine.cpus-{cpus}_rcu.flavor-{flavor}_seed-1", s)
 
 
 def handmade(template):
@@ -79,6 +100,8 @@ def handmade(template):
                                         "unload_wait_ns": wait}]
             write(f"barrier-sweep/machine.cpus-{cpus}_objects.kfree_rcu-{only}_seed-1", s)
 
+    flavor_sweep(run)
+
     s = run("unload_barrier", "hand-made: every timeline event kind (busy CPU 0, rcu_barrier() and "
             "unload on CPU 1, then the oops)", machine__cpus=2, objects__kfree_rcu=0.5)
     s.update(outcome="oops", expect="oops", simulated_ns=6_000_000, failures=[{
@@ -105,10 +128,10 @@ def handmade(template):
 
 
 RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
-1000000,0,rcu_kfree_callback,,0xffff880000010000,16,1,,
-1000100,0,rcu_kfree_callback,,0xffff880000010100,16,2,,
-1000200,0,rcu_kfree_callback,,0xffff880000010200,16,3,,
-1000300,0,rcu_kfree_callback,,0xffff880000010300,16,4,,
+1000000,0,rcu_kvfree_callback,,0xffff880000010000,16,1,,
+1000100,0,rcu_kvfree_callback,,0xffff880000010100,16,2,,
+1000200,0,rcu_kvfree_callback,,0xffff880000010200,16,3,,
+1000300,0,rcu_kvfree_callback,,0xffff880000010300,16,4,,
 1000700,0,rcu_callback,,0xffff880000020000,0xffffffffa0014000,5,,
 1050000,0,busy,,,,,,"start"
 1250000,1,rcu_grace_period,-299,,,,,"start"
@@ -117,8 +140,8 @@ RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
 2250000,1,rcu_grace_period,-299,,,,,"end"
 3000000,0,rcu_donelist,-299,,,,,
 3000500,0,rcu_batch_start,,,,5,2,
-3000600,0,rcu_invoke_kfree_callback,,0xffff880000010000,16,,,
-3000700,0,rcu_invoke_kfree_callback,,0xffff880000010100,16,,,
+3000600,0,rcu_invoke_kvfree_callback,,0xffff880000010000,16,,,
+3000700,0,rcu_invoke_kvfree_callback,,0xffff880000010100,16,,,
 3000900,0,rcu_batch_end,,,,,2,
 3100000,1,rcu_barrier,,,,,,"start"
 3100100,1,rcu_callback,,0xffff880000030000,0xffffffff80400000,1,,
@@ -131,8 +154,8 @@ RACE_EVENTS = """time_ns,cpu,event,gp,head,func,qlen,count,detail
 4250200,1,rcu_invoke_callback,,0xffff880000030000,0xffffffff80400000,,,
 4300000,1,rcu_barrier,,,,,,"end"
 4400000,1,module_unload,,0xffffffffa0014000,,,,"mymod"
-5000000,0,rcu_invoke_kfree_callback,,0xffff880000010200,16,,,
-5000100,0,rcu_invoke_kfree_callback,,0xffff880000010300,16,,,
+5000000,0,rcu_invoke_kvfree_callback,,0xffff880000010200,16,,,
+5000100,0,rcu_invoke_kvfree_callback,,0xffff880000010300,16,,,
 6000000,0,oops,,,,,,"BUG: unable to handle kernel paging request at ffffffffa0014000; IP: my_struct_release_rcu+0x0/0x60 [mymod] (module unloaded)"
 6000000,0,busy,,,,,,"end"
 """
@@ -143,7 +166,7 @@ def main():
     sweep(binary, "smoke-sweep", "duration=1ms", "machine.cpus=2,4")
     sweep(binary, "fraction-sweep", "duration=1ms", "objects.kfree_only=0.28,0.5,0.9",
           "objects.kfree_rcu=0,1", "output.events=false", "output.latencies=false")
-    for d in ("cache-sweep", "barrier-sweep", "race"):
+    for d in ("cache-sweep", "barrier-sweep", "flavor-sweep", "race"):
         shutil.rmtree(HERE / d, ignore_errors=True)
     handmade(HERE / "smoke-sweep" / "machine.cpus-2_seed-1" / "summary.json")
 
