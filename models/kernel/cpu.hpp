@@ -99,6 +99,7 @@ class Cpu {
   bool in_softirq() const { return in_softirq_; }
   bool tick_stopped() const { return tick_stopped_; }  // in nohz_cpu_mask
   void set_need_resched() { need_resched_ = true; }
+  bool need_resched() const { return need_resched_; }
   void send_resched_ipi(int target);
   void spin_lock(SimLock& l);
   void spin_unlock(SimLock& l);
@@ -122,6 +123,9 @@ class Cpu {
   void on_each_cpu(IpiFunc f, void* info);
   void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
   TaskCtx ctx() const { return ctx_; }
+  // For the trace writers: in the tick's or an IPI's handler (hardirq), in ksoftirqd.
+  bool in_hardirq() const { return in_hardirq_; }
+  bool in_ksoftirqd() const { return in_ksoftirqd_; }
 
   void main_loop(Task& task);  // the actor's body
   void kick() { wake_->release(); }  // wakes the actor if it waits (used to stop the run)
@@ -155,6 +159,8 @@ class Cpu {
   Cycles next_tick_;
   TaskCtx ctx_ = TaskCtx::kernel;
   bool in_softirq_ = false;
+  bool in_hardirq_ = false;
+  bool in_ksoftirqd_ = false;
   bool softirq_pending_ = false;
   bool ksoftirqd_runnable_ = false;
   bool need_resched_ = false;
