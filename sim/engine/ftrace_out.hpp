@@ -1,38 +1,34 @@
 // trace.txt: the recorded events as /sys/kernel/tracing/trace shows them on a v6.6 kernel with
 // the nop tracer and the RCU and irq:softirq_* events enabled (sim/trace writes the text).
 #pragma once
+#include <cstdint>
 #include <iosfwd>
-#include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "sim/engine/trace_recorder.hpp"
 
 namespace rcusim {
 
-// One event's tracepoint name and TP_printk() text.
+// One Ev's tracepoint: how its fields print and its call site's state (ftrace_out.cpp's
+// table). Found by the Ev's name (to_string(Ev)), so that the kernel's names and their
+// pre-v5.6 forms both work; nullptr for what is no kernel tracepoint (rcu_donelist, busy, ...).
+struct FtraceRow;
+const FtraceRow* ftrace_row(std::string_view ev_name);
+
+// What an event's text needs beside its fields.
+struct FtraceArgs {
+  std::string_view detail;  // the event's detail string
+  std::string symbol;       // its function as "%ps" prints it (callback events)
+  std::int64_t* bl;         // its CPU's blimit from its last rcu_batch_start (read and set)
+};
+
 struct FtraceText {
-  std::string event, fields;
+  std::string event, fields;  // tracepoint name and TP_printk() text
 };
-
-// The event and fields `r` prints as, or nothing for an event that is not a tracepoint the
-// kernel has (rcu_donelist, busy, ...). Each Ev's row is found by its name, so the kernel's
-// names and their pre-v5.6 forms both work.
-class FtraceMap {
- public:
-  struct Row;  // one Ev's tracepoint (ftrace_out.cpp's table)
-  explicit FtraceMap(const TraceRecorder& rec);
-  bool has(Ev e) const { return rows_[static_cast<std::size_t>(e)] != nullptr; }
-  std::optional<FtraceText> text(const Recorded& r);
-  // The latency-flags column: the context the event fired in and its call site's own state
-  // (irqs off, locks held).
-  std::string flags(const Recorded& r) const;
-
- private:
-  const TraceRecorder& rec_;
-  std::vector<const Row*> rows_;    // by Ev
-  std::vector<std::int64_t> bl_;    // per CPU: blimit of its last rcu_batch_start
-};
+FtraceText ftrace_text(const FtraceRow& row, const Recorded& r, const FtraceArgs& a);
+// The latency-flags column: the context the event fired in and its call site's own state.
+std::string ftrace_flags(const FtraceRow& row, const EventCtx& c);
 
 void write_ftrace(std::ostream& os, const TraceRecorder& rec, const RecordedTrace& t);
 
