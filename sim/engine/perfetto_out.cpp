@@ -14,7 +14,7 @@ using nlohmann::json;
 enum class Role : std::uint8_t {
   begin,      // opens a slice of kind `slice`
   end,        // closes it
-  by_detail,  // detail "start" opens, "end" or "done" closes
+  by_detail,  // detail "start" opens, "end" or "done" closes, others are instants
   gp,         // rcu_grace_period: start and end bound the async slice, other phases are instants
   instant,    // on the CPU's track
   global,     // across the whole trace
@@ -85,9 +85,11 @@ class Writer {
     switch (row.role) {
       case Role::begin: return open(r, row);
       case Role::end: return close(r, row.slice);
-      case Role::by_detail:
-        if (detail == "start") return open(r, row);
-        return close(r, row.slice);
+      case Role::by_detail:  // v6.6's rcu_barrier phases too: Begin ... Inc2 or EarlyExit
+        if (detail == "start" || detail == "Begin") return open(r, row);
+        if (detail == "end" || detail == "done" || detail == "Inc2" || detail == "EarlyExit")
+          return close(r, row.slice);
+        return instant(r, kInstant, "t");
       case Role::gp: return grace_period(r, detail);
       case Role::instant: return instant(r, row, "t");
       case Role::global: return instant(r, row, "g");
@@ -177,7 +179,7 @@ class Writer {
       gps_.push_back({r.gp, ns(r)});
       return;
     }
-    if (phase != "end") return instant(r, Row{"", Role::instant, softirq, ""}, "t");
+    if (phase != "end") return instant(r, kInstant, "t");
     for (auto it = gps_.rbegin(); it != gps_.rend(); ++it) {
       if (it->first > r.gp) continue;
       const std::string name = fmt::format("grace period {}", it->first);
