@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "sim/engine/ftrace_out.hpp"
 #include "sim/trace/ftrace_reader.hpp"
 #include "tests/sim_run.hpp"
 
@@ -218,4 +219,52 @@ TEST_CASE("trace: bad --trace options exit 2 and write nothing") {
     CHECK(r.exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(r.dir));
   }
+}
+
+TEST_CASE("trace: each tracepoint's text and flags, Tree RCU's node events included") {
+  using rcusim::EventCtx, rcusim::ftrace_row, rcusim::ftrace_text, rcusim::ftrace_flags;
+  rcusim::Recorded r{};
+  r.cpu = 2;
+  r.gp = 8805;
+  r.level = 1, r.grplo = 0, r.grphi = 15, r.mask = 0x4, r.qsmask = 0xff;
+  std::int64_t bl = 0;
+  const auto text = [&](const char* ev, std::string_view detail = "") {
+    const rcusim::FtraceRow* row = ftrace_row(ev);
+    REQUIRE(row);
+    const rcusim::FtraceText t = ftrace_text(*row, r, {detail, "file_free_rcu", &bl});
+    return t.event + ": " + t.fields;
+  };
+  // Looked up by name: rows for events a flavour may not emit yet, and both kfree names.
+  CHECK(text("rcu_grace_period_init") == "rcu_grace_period_init: rcu_sched 8805 1 0 15 ff");
+  CHECK(text("rcu_quiescent_state_report") ==
+        "rcu_quiescent_state_report: rcu_sched 8805 4>ff 1 0 15 0");
+  r.count = 3;
+  CHECK(text("rcu_fqs", "dti") == "rcu_fqs: rcu_sched 8805 3 dti");
+  r.head = 0xffff888000001230, r.func = 16, r.qlen = 7;
+  CHECK(text("rcu_kfree_callback") ==
+        "rcu_kvfree_callback: rcu_sched rhp=ffff888000001230 func=16 7");
+  CHECK(text("rcu_kvfree_callback") == text("rcu_kfree_callback"));
+  CHECK(text("rcu_callback") == "rcu_callback: rcu_sched rhp=ffff888000001230 func=file_free_rcu 7");
+  // rcu_batch_end's 'C': the batch stopped at the limit of its rcu_batch_start, callbacks left.
+  r.qlen = 25, r.count = 10;
+  CHECK(text("rcu_batch_start") == "rcu_batch_start: rcu_sched CBs=25 bl=10");
+  r.qlen = 15;
+  r.ctx.task = rcusim::TaskKind::idle;
+  CHECK(text("rcu_batch_end") == "rcu_batch_end: rcu_sched CBs-invoked=10 idle=C.I.");
+  CHECK(text("rcu_barrier", "start") == "rcu_barrier: rcu_sched Begin cpu -1 remaining 0 # 8805");
+  CHECK(text("softirq_entry") == "softirq_entry: vec=9 [action=RCU]");
+  for (const char* none : {"rcu_donelist", "rcu_force_qs", "busy", "note", "read_lock"})
+    CHECK(ftrace_row(none) == nullptr);
+
+  EventCtx c;
+  CHECK(ftrace_flags(*ftrace_row("rcu_grace_period"), c) == "d..1.");    // the kthread's, locked
+  CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == ".....");
+  c.softirq = true;
+  CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == "..s..");
+  c.hardirq = true, c.need_resched = true;
+  CHECK(ftrace_flags(*ftrace_row("rcu_callback"), c) == "dNH..");       // a tick inside a softirq
+  c = EventCtx{};
+  c.bh_off = true, c.preempt_off = true;
+  CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == "b..1.");
+  CHECK(ftrace_flags(*ftrace_row("rcu_callback"), c) == "D..1.");
 }

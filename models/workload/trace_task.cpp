@@ -85,9 +85,10 @@ TraceTask::TraceTask(std::vector<TracedCallback> calls, const TracedFunctions& f
 // traced time, so that its tracepoint fires then, as the traced one did.
 bool TraceTask::step(Cpu& cpu) {
   Kernel& k = cpu.kernel();
-  if (next_ >= calls_.size() || cpu.now() >= k.work_end) return false;
-  const auto never = [] { return false; };
+  if (next_ >= calls_.size()) return false;
   const Cycles at = k.freq.from_ns(calls_[next_].time_ns);
+  if (at >= k.work_end) return false;  // a shorter `duration` cuts the trace; lateness does not
+  const auto never = [] { return false; };
   const Cycles wake = at - Cycles{2 * k.costs.context_switch};
   if (cpu.now() < wake) {
     cpu.schedule();  // to the idle task
