@@ -9,6 +9,8 @@ Writes into RESULTS_DIR, each as .png and .svg (<run> is the run's path with / a
   gp_cdf-<run>            grace-period latency CDF                        (events.csv)
   waiting-<run>           objects and bytes waiting for reclaim over time (series.csv)
   timeline-<run>          per-CPU race timeline        (events.csv with module_unload or oops)
+  replay-<run>            a replayed trace: grace-period and callback-latency CDFs, traced
+                          against simulated          (replay_gp.csv, replay_latency.csv)
   cache_misses-<name>     misses per object vs objects.types, per level and path
                           (summary metrics.paths.*.cache_misses_per_object)
   barrier_unload          rcu_barrier() latency and module-unload wait vs machine.cpus
@@ -32,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.dont_write_bytecode = True  # no plotting/__pycache__ in the source tree
 
-from plotting import across, per_run  # noqa: E402
+from plotting import across, per_run, replay  # noqa: E402
 from plotting.common import Skip  # noqa: E402
 from plotting.data import find_runs, scan_events  # noqa: E402
 from plotting.page import write_index  # noqa: E402
@@ -67,6 +69,8 @@ def plot_run(rep, r, root):
              ("memory waiting", per_run.waiting, ())]
     if race:  # only race runs get a timeline; saying so for every other run is noise
         plots.append(("race timeline", per_run.timeline, (race,)))
+    if r.file("replay.json"):  # likewise the comparison of a replayed trace
+        plots.append(("replay comparison", replay.replay_cdf, ()))
     skipped = [(kind, rep.attempt(f"{kind} of {r.rel}", fn, r, root, *extra, quiet_skip=True))
                for kind, fn, extra in plots]
     if any(why for _, why in skipped):  # one line per run: sweeps have many runs

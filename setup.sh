@@ -10,7 +10,7 @@ MODE="${1:-run}"
 PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev doctest-dev
       libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev python3-matplotlib
       parallel valgrind binutils)
-# The main job: these scenarios, then these sweeps, then plot.py over results/.
+# The main job: these scenarios, a trace replay, these sweeps, then plot.py over results/.
 DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e
                    race/with_rcu_barrier race/all_kfree_rcu)
 
@@ -36,6 +36,9 @@ case "$MODE" in
     for s in "${DEFAULT_SCENARIOS[@]}"; do
       ./build/rcusim run "scenarios/$s.toml"
     done
+    # A committed kernel trace, replayed and compared (results/replay-sample/), with its
+    # simulation's own trace.txt and trace.json.
+    ./build/rcusim replay tests/data/ftrace/sample.txt --trace ftrace,perfetto
     J="$(nproc)"
     ./build/rcusim sweep scenarios/cache_distinct_callbacks.toml --jobs "$J" \
       --set objects.types=1,4,16,64,256,1024

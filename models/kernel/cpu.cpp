@@ -151,6 +151,8 @@ void Cpu::handle_ipi() {
   ++stats().ipis;
   charge(k_.costs.ipi);
   // smp_call_function_interrupt(): run the queued functions, then ack their senders.
+  const bool was_hardirq = in_hardirq_;
+  in_hardirq_ = true;
   while (!ipi_calls_.empty()) {
     const IpiCall c = ipi_calls_.front();
     ipi_calls_.erase(ipi_calls_.begin());
@@ -160,6 +162,7 @@ void Cpu::handle_ipi() {
     --from.acks_pending_;
     from.kick();
   }
+  in_hardirq_ = was_hardirq;
   // irq_exit() in idle re-evaluates NO_HZ: restart the tick, the next one may stop it again
   // (a CALL_FUNCTION such as rcu_barrier_func() may just have queued a callback here).
   if (ctx_ == TaskCtx::idle) restart_tick();
@@ -203,7 +206,10 @@ void Cpu::tick() {
   fetch(k_.text.timer_interrupt);
   charge(k_.costs.tick);
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
+  const bool was_hardirq = in_hardirq_;
+  in_hardirq_ = true;
   if (k_.rcu->pending(*this)) k_.rcu->check_callbacks(*this, user);
+  in_hardirq_ = was_hardirq;  // irq_exit(): the hardirq count drops before softirqs run
   // irq_exit(): softirqs run unless interrupted code is a softirq or has bottom halves off.
   if (softirq_pending_ && !in_softirq_ && ctx_ != TaskCtx::busy) {
     if (k_.perturb.softirq_defer > 0 && perturb_.chance(k_.perturb.softirq_defer))
@@ -231,6 +237,7 @@ void Cpu::do_softirq() {
     ++st.softirq_passes;
     fetch(k_.text.do_softirq);
     charge(k_.costs.softirq);
+    if (k_.tp.enabled(Ev::softirq_entry)) k_.tp.emit({now().v, id_, Ev::softirq_entry});
     // No sync here: rcu_process_callbacks() only reads rcu_ctrlblk outside its lock, and a read
     // at SimGrid's (earlier) clock sees the past, as a CPU without barriers may; every write to
     // shared RCU state is under rcp->lock, and spin_lock() syncs.
@@ -239,6 +246,7 @@ void Cpu::do_softirq() {
     st.rcu_softirq_cycles += (now() - r0).v;
     // Ticks that fall inside the softirq interrupt it: no quiescent state, no nesting.
     while (tick_active() && now() >= next_tick_) tick();
+    if (k_.tp.enabled(Ev::softirq_exit)) k_.tp.emit({now().v, id_, Ev::softirq_exit});
   } while (softirq_pending_ && --restart && !k_.stopped());
   in_softirq_ = false;
   st.softirq_cycles += (now() - t0).v;
@@ -254,8 +262,14 @@ void Cpu::run_ksoftirqd() {
   ++stats().ksoftirqd_runs;
   const TaskCtx prev = ctx_;
   ctx_ = TaskCtx::kernel;
+  in_ksoftirqd_ = true;
+  if (k_.tp.enabled(Ev::kthread_begin))
+    k_.tp.emit({now().v, id_, Ev::kthread_begin, 0, 0, 0, -1, -1, "ksoftirqd"});
   while (softirq_pending_ && !k_.stopped() && now() < k_.drain_end) do_softirq();
   ksoftirqd_runnable_ = false;
+  if (k_.tp.enabled(Ev::kthread_end))
+    k_.tp.emit({now().v, id_, Ev::kthread_end, 0, 0, 0, -1, -1, "ksoftirqd"});
+  in_ksoftirqd_ = false;
   ctx_ = prev;
 }
 

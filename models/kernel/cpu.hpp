@@ -145,6 +145,9 @@ class Cpu {
   void smp_call_function_single(int target, IpiFunc f, void* info);
   void schedule();  // a context switch: a quiescent state; runs ksoftirqd if it is runnable
   TaskCtx ctx() const { return ctx_; }
+  // For the trace writers: in the tick's or an IPI's handler (hardirq), in ksoftirqd.
+  bool in_hardirq() const { return in_hardirq_; }
+  bool in_ksoftirqd() const { return in_ksoftirqd_; }
 
   void main_loop(Task& task);  // the actor's body
   void kick() { wake_->release(); }  // wakes the actor if it waits (used to stop the run)
@@ -183,6 +186,8 @@ class Cpu {
   void set_next_tick(Cycles grid);
   TaskCtx ctx_ = TaskCtx::kernel;
   bool in_softirq_ = false;
+  bool in_hardirq_ = false;
+  bool in_ksoftirqd_ = false;
   bool softirq_pending_ = false;
   bool ksoftirqd_runnable_ = false;
   bool need_resched_ = false;

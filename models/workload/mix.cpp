@@ -79,6 +79,7 @@ void MixTask::reader(Cpu& cpu) {
   ++cpu.stats().readers;
   cpu.sync();  // the section starts at a point SimGrid has ordered against other CPUs
   const Cycles start = cpu.now();
+  if (k.tp.enabled(Ev::read_lock)) k.tp.emit({start.v, cpu.id(), Ev::read_lock});
   const WorkloadMemory& wm = mem_;
   cpu.fetch(wm.code, MemClass::reader_code);
   // The other data the reader works on: random lines of its footprint (D-cache pressure).
@@ -111,6 +112,7 @@ void MixTask::reader(Cpu& cpu) {
                          o && o->cache != Heap::kLarge ? k.heap.cache(o->cache).name : "kmalloc_large",
                          poisoned ? "freed (POISON_FREE)" : "freed and reallocated", now_gen));
   }
+  if (k.tp.enabled(Ev::read_unlock)) k.tp.emit({cpu.now().v, cpu.id(), Ev::read_unlock});
 }
 
 void MixTask::update(Cpu& cpu) {

@@ -163,7 +163,9 @@ void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
     cpu.run_for(len, TaskCtx::idle);
     cpu.schedule();
   } else if (a.action == "read") {
+    if (k.tp.enabled(Ev::read_lock)) k.tp.emit({cpu.now().v, cpu.id(), Ev::read_lock});
     cpu.run_for(len, TaskCtx::reader);
+    if (k.tp.enabled(Ev::read_unlock)) k.tp.emit({cpu.now().v, cpu.id(), Ev::read_unlock});
   } else if (a.action == "user") {
     cpu.run_for(len, TaskCtx::user);
   }

@@ -10,7 +10,8 @@ std::string_view to_string(Ev e) {
       "rcu_invoke_callback", "rcu_invoke_kvfree_callback", "rcu_batch_end",
       "rcu_grace_period_init", "rcu_quiescent_state_report", "rcu_fqs", "rcu_donelist",
       "rcu_force_qs", "ksoftirqd", "rcu_barrier", "module_load", "module_unload", "busy",
-      "use_after_free", "oops", "bug", "note"};
+      "use_after_free", "oops", "bug", "note", "softirq_entry", "softirq_exit", "read_lock",
+      "read_unlock", "kthread_begin", "kthread_end"};
   static_assert(std::size(names) == static_cast<std::size_t>(Ev::count));
   return names[static_cast<std::size_t>(e)];
 }

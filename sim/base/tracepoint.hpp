@@ -1,8 +1,8 @@
 // The one event hook. A model reports each event once, named after the kernel's RCU tracepoints
 // (include/trace/events/rcu.h) or, for what the kernel does not trace, after what happened; the
 // sinks that want events subscribe: the event log (events.csv), the printed timeline of scripted
-// runs and the script triggers (`after = "invoked:a"`). With no subscriber an event costs one
-// test, as a disabled tracepoint does.
+// runs, the script triggers (`after = "invoked:a"`) and the trace writers (trace.txt,
+// trace.json). With no subscriber an event costs one test, as a disabled tracepoint does.
 #pragma once
 #include <cstdint>
 #include <string_view>
@@ -40,6 +40,14 @@ enum class Ev : std::uint8_t {
   oops,
   bug,
   note,  // free text for the timeline (a script's step, a console line); not a tracepoint
+  // The execution context, for the trace writers (trace.txt, trace.json) only; the default
+  // subscription leaves them out (kContextEvents), so events.csv never has them.
+  softirq_entry,  // irq:softirq_entry, vec 9 (RCU_SOFTIRQ): one __do_softirq() pass begins
+  softirq_exit,   // irq:softirq_exit: the pass ends
+  read_lock,      // rcu_read_lock(): a read-side critical section begins
+  read_unlock,    // rcu_read_unlock(): it ends
+  kthread_begin,  // a kthread starts running on this CPU; detail: its name ("ksoftirqd")
+  kthread_end,    // it stops; detail: its name
   count
 };
 std::string_view to_string(Ev e);
@@ -66,17 +74,37 @@ class EventSink {
   virtual void on_event(const TraceEvent& e) = 0;
 };
 
+// Which kinds a sink takes: one bit per Ev.
+using EvMask = std::uint64_t;
+static_assert(static_cast<unsigned>(Ev::count) <= 64);
+constexpr EvMask ev_bit(Ev e) { return EvMask{1} << static_cast<unsigned>(e); }
+inline constexpr EvMask kAllEvents = ev_bit(Ev::count) - 1;
+inline constexpr EvMask kContextEvents = ev_bit(Ev::softirq_entry) | ev_bit(Ev::softirq_exit) |
+                                         ev_bit(Ev::read_lock) | ev_bit(Ev::read_unlock) |
+                                         ev_bit(Ev::kthread_begin) | ev_bit(Ev::kthread_end);
+inline constexpr EvMask kDefaultEvents = kAllEvents & ~kContextEvents;
+
 class Tracepoints {
  public:
-  void subscribe(EventSink& s) { sinks_.push_back(&s); }
-  // Whether anything listens: a caller skips work done only to fill an event.
-  bool enabled() const { return !sinks_.empty(); }
+  void subscribe(EventSink& s, EvMask kinds = kDefaultEvents) {
+    sinks_.push_back({&s, kinds});
+    listened_ |= kinds;
+  }
+  // Whether anything listens (to kind e): a caller skips work done only to fill an event.
+  bool enabled() const { return listened_ != 0; }
+  bool enabled(Ev e) const { return (listened_ & ev_bit(e)) != 0; }
   void emit(const TraceEvent& e) const {
-    for (EventSink* s : sinks_) s->on_event(e);
+    for (const Sub& s : sinks_)
+      if (s.kinds & ev_bit(e.ev)) s.sink->on_event(e);
   }
 
  private:
-  std::vector<EventSink*> sinks_;
+  struct Sub {
+    EventSink* sink;
+    EvMask kinds;
+  };
+  std::vector<Sub> sinks_;
+  EvMask listened_ = 0;
 };
 
 }  // namespace rcusim

@@ -1,4 +1,4 @@
-// rcusim command line: run, validate, keys, cachesim. SimGrid's own --cfg=... and --log=...
+// rcusim command line: run, validate, keys, cachesim, replay (and the commands of sim/cli/). SimGrid's own --cfg=... and --log=...
 // options are taken out before parsing and handed to the engine.
 #include <unistd.h>
 
@@ -12,7 +12,10 @@
 #include "sim/cli/cachesim.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/cli/explore.hpp"
+#include "sim/cli/replay.hpp"
+#include "sim/cli/trace_args.hpp"
 #include "sim/engine/results.hpp"
+#include "sim/engine/trace_output.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/cli/sweep.hpp"
 
@@ -30,6 +33,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   double progress_after_s = RunOptions{}.progress_after_s;
+  TraceArgs tracing;
 };
 
 Config load(const RunArgs& a) {
@@ -40,14 +44,19 @@ Config load(const RunArgs& a) {
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_args) {
   const Config cfg = load(a);
+  const TraceOptions tracing = trace_options(a.tracing);
   RunOptions opt;
+  opt.trace = &tracing;
   opt.simgrid_args = sg_args;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.progress_after_s = a.progress_after_s;
   RunResult r = run_simulation(cfg, opt);
-  const auto summary = summarize(cfg, r);
+  auto summary = summarize(cfg, r);
+  const TraceOutput trace(r, cfg.name);
+  if (trace.active()) summary["trace"] = trace.summary();  // only then: summary.json is golden
   const std::string dir = a.out.empty() ? "results/" + cfg.name : a.out;
-  write_results(dir, cfg, r, summary);
+  write_results(dir, cfg, r, summary, trace.files());
+  if (const std::string w = trace.warning(); !w.empty()) std::cerr << "rcusim: " << w << '\n';
   if (!a.quiet) {
     if (r.timeline) std::cout << r.timeline->text();
     std::cout << summary_table(summary);
@@ -91,6 +100,7 @@ int main(int argc, char** argv) {
   run->add_option("--progress-after", ra.progress_after_s, "wall seconds before progress lines")
       ->check(CLI::NonNegativeNumber)
       ->group("");
+  add_trace_options(*run, ra.tracing);
 
   RunArgs va;
   auto* validate = app.add_subcommand("validate", "check a scenario file and print the resolved scenario");
@@ -101,6 +111,7 @@ int main(int argc, char** argv) {
   add_cachesim_command(app);
   add_explore_command(app);
   add_sweep_commands(app);
+  add_replay_command(app, sg_args);
 
   try {
     app.parse(static_cast<int>(rest.size()), rest.data());

@@ -30,7 +30,7 @@ constexpr std::uint64_t kWorldStream = 0x574f524c44ULL;
 
 // Boot: the kernel and its plug-ins, then the world the workloads use, in a fixed order (heap
 // addresses and text layout depend on it).
-void boot(const Config& c, RunResult& r) {
+void boot(const Config& c, const RunOptions& opt, RunResult& r) {
   const RunBounds bounds{c.seed, c.duration, c.drain, c.on_oops == "stop"};
   const int ncpus = static_cast<int>(c.machine.cpus);
   r.kernel = std::make_unique<Kernel>(c.machine, c.costs, c.perturb, c.heap, bounds,
@@ -40,6 +40,7 @@ void boot(const Config& c, RunResult& r) {
   Rng rng(static_cast<std::uint64_t>(c.seed), kWorldStream);
   build_world(k, r.world, c.objects, c.table, rng);
   load_modules(k, c.module);
+  if (opt.replay) r.traced_functions = add_traced_functions(k, opt.replay->functions);
   for (std::size_t i = 0; i < c.workload.size(); ++i)
     r.workload_mem.push_back(make_workload_memory(k, c.workload[i], i));
   place_late_text(k.syms, k.text);
@@ -60,7 +61,7 @@ void boot(const Config& c, RunResult& r) {
 
 // The tracepoint hook's subscribers. The timeline comes before the script board, which forgets
 // a callback's label once it is invoked.
-void subscribe(const Config& c, RunResult& r) {
+void subscribe(const Config& c, const RunOptions& opt, RunResult& r) {
   Kernel& k = *r.kernel;
   if (!c.script.empty()) r.board = std::make_unique<ScriptBoard>(k);
   if (c.output.events) {
@@ -72,20 +73,45 @@ void subscribe(const Config& c, RunResult& r) {
     k.tp.subscribe(*r.timeline);
   }
   if (r.board) k.tp.subscribe(*r.board);
+  if (opt.trace && opt.trace->any()) {
+    r.recorder = std::make_unique<TraceRecorder>(k, *opt.trace);
+    k.tp.subscribe(*r.recorder, r.recorder->kinds());
+  }
+  if (opt.replay) {
+    r.figures = std::make_unique<FigureSink>(k.ncpus(), k.freq);
+    k.tp.subscribe(*r.figures, r.figures->kinds());
+  }
 }
 
-std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, RunResult& r) {
+// A replay's CPUs each queue their traced callbacks.
+void replay_tasks(const RunOptions::Replay& replay, RunResult& r,
+                  std::vector<std::unique_ptr<Task>>& tasks) {
+  std::vector<std::vector<TracedCallback>> per_cpu(tasks.size());
+  for (const TracedCallback& c : replay.callbacks)
+    per_cpu[static_cast<std::size_t>(c.cpu)].push_back(c);
+  for (std::size_t c = 0; c < tasks.size(); ++c)
+    tasks[c] = std::make_unique<TraceTask>(std::move(per_cpu[c]), r.traced_functions);
+}
+
+// `names` gets the name of each CPU's task, as traces show it ("workload0", "script1").
+std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const RunOptions& opt,
+                                              RunResult& r, std::vector<std::string>& names) {
   const auto seed = static_cast<std::uint64_t>(cfg.seed);
   std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
+  names.assign(tasks.size(), opt.replay ? "replay" : "");
+  if (opt.replay) replay_tasks(*opt.replay, r, tasks);
   for (std::size_t i = 0; i < cfg.workload.size(); ++i)
     for (int c : parse_cpu_list(cfg.workload[i].cpus, static_cast<int>(cfg.machine.cpus)))
-      if (!tasks[static_cast<std::size_t>(c)])  // the first workload naming a CPU wins
+      if (!tasks[static_cast<std::size_t>(c)]) {  // the first workload naming a CPU wins
         tasks[static_cast<std::size_t>(c)] = std::make_unique<MixTask>(
             cfg.workload[i], r.workload_mem[i], r.world, cfg.objects.kfree_rcu, seed, c);
+        names[static_cast<std::size_t>(c)] = fmt::format("workload{}", i);
+      }
   // A script takes its CPU; that CPU's workload, if any, runs while the script waits.
   for (std::size_t i = 0; i < cfg.script.size(); ++i) {
     auto& slot = tasks[static_cast<std::size_t>(r.script_cpu[i])];
     slot = std::make_unique<ScriptTask>(cfg.script[i], std::move(slot), *r.board, r.world, seed, i);
+    names[static_cast<std::size_t>(r.script_cpu[i])] = fmt::format("script{}", i);
   }
   for (auto& t : tasks)
     if (!t) t = std::make_unique<IdleTask>();
@@ -132,10 +158,12 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
   zone->seal();
 
   RunResult r;
-  boot(cfg, r);
-  subscribe(cfg, r);
+  boot(cfg, opt, r);
+  subscribe(cfg, opt, r);
   Kernel& k = *r.kernel;
-  auto tasks = make_tasks(cfg, r);
+  std::vector<std::string> task_names;
+  auto tasks = make_tasks(cfg, opt, r, task_names);
+  if (r.recorder) r.recorder->set_task_names(std::move(task_names));
   for (int i = 0; i < cfg.machine.cpus; ++i) {
     Task* t = tasks[static_cast<std::size_t>(i)].get();
     sg4::Actor::create(fmt::format("cpu{}", i), hosts[static_cast<std::size_t>(i)],

@@ -190,7 +190,7 @@ void write_file(const fs::path& p, const std::string& what,
 }  // namespace
 
 void write_results(const std::string& dir, const Config& cfg, const RunResult& r,
-                   const nlohmann::json& summary) {
+                   const nlohmann::json& summary, const std::vector<ExtraFile>& extra) {
   const Kernel& k = *r.kernel;
   const fs::path final_dir(dir);
   if (final_dir.has_parent_path()) fs::create_directories(final_dir.parent_path());
@@ -213,6 +213,7 @@ void write_results(const std::string& dir, const Config& cfg, const RunResult& r
     for (const auto& x : k.stats.series)
       os << fmt::format("{},{},{}\n", k.freq.to_ns(Cycles{x.time}), x.objects, x.bytes);
   });
+  for (const ExtraFile& f : extra) write_file(tmp / f.name, f.name, f.write);
   // Swap the complete directory into place; a reader never sees a half-written result.
   const fs::path old = fs::path(dir + fmt::format(".old-{}", getpid()));
   if (fs::exists(final_dir)) fs::rename(final_dir, old);
