@@ -125,7 +125,8 @@ int replay(const ReplayArgs& a, const std::vector<std::string>& sg_args) {
     std::cout << fmt::format("results in {}/\n", dir);
   }
   const std::string outcome = summary["outcome"];
-  return cfg.expect != "any" && cfg.expect != outcome ? 1 : 0;
+  const std::string expect = cfg.expect.for_flavor(cfg.rcu.flavor);
+  return expect != "any" && expect != outcome ? 1 : 0;
 }
 
 }  // namespace
