@@ -19,12 +19,16 @@ bool TreeRcu::kthread_sleep(const std::function<bool()>& cond, Cycles deadline) 
   const Cycles ran = kt.now() - burst_start_;
   k_.cpu(kt.id()).kthread_ran(ran);
   k_.stats.gp_kthread_cycles += ran.v;
+  if (k_.tp.enabled(Ev::kthread_end))
+    k_.tp.emit({kt.now().v, kt.id(), Ev::kthread_end, 0, 0, 0, -1, -1, "rcu_sched"});
   deadline = std::min(deadline, k_.drain_end);
   do {
     kt.kthread_wait(deadline);
     if (kthread_over()) return false;
   } while (!cond() && kt.now() < deadline);
   burst_start_ = kt.now();
+  if (k_.tp.enabled(Ev::kthread_begin))
+    k_.tp.emit({kt.now().v, kt.id(), Ev::kthread_begin, 0, 0, 0, -1, -1, "rcu_sched"});
   kt.charge(k_.costs.context_switch);
   return true;
 }
