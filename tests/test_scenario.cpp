@@ -95,7 +95,7 @@ TEST_CASE("scenario: parse_cpu_list") {
 
 TEST_CASE("scenario: every key is in the reference") {
   const std::string ref = key_reference();
-  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.encoding`", "`objects.kfree_rcu`",
+  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.kfree_rcu`", "`objects.kfree_rcu`",
                         "`[[workload]].read_duration`", "`output.events`"})
     CHECK(ref.find(k) != std::string::npos);
 }

@@ -6,6 +6,7 @@
 
 #include "models/kernel/kernel.hpp"
 #include "models/kernel/task.hpp"
+#include "models/kernel/workqueue.hpp"
 #include "models/rcu/flavor.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -159,6 +160,7 @@ void Cpu::tick() {
   next_tick_ += period_;
   fetch(k_.text.timer_interrupt);
   charge(k_.costs.tick);
+  if (k_.wq) k_.wq->run_timers(*this);  // run_local_timers(): expired delayed work queues
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
   if (k_.rcu->pending(*this)) k_.rcu->check_callbacks(*this, user);
   // irq_exit(): softirqs run unless interrupted code is a softirq or has bottom halves off.
@@ -170,10 +172,11 @@ void Cpu::tick() {
   }
   if (in_softirq_) return;
   // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
-  if (ksoftirqd_runnable_ && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle)) schedule();
+  if ((ksoftirqd_runnable_ || kworker_runnable()) && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle))
+    schedule();
   // tick_nohz_stop_sched_tick(): an idle CPU stops its tick unless RCU needs it.
   if (ctx_ == TaskCtx::idle && k_.machine.nohz && !k_.rcu->needs_cpu(*this) &&
-      !softirq_pending_ && !ksoftirqd_runnable_)
+      !softirq_pending_ && !ksoftirqd_runnable_ && !(k_.wq && k_.wq->keeps_tick(id_)))
     tick_stopped_ = true;
 }
 
@@ -224,6 +227,18 @@ void Cpu::schedule() {
     run_ksoftirqd();
     k_.rcu->qsctr_inc(*this);  // and the switch back
   }
+  if (kworker_runnable() && ctx_ != TaskCtx::hog) run_kworker();
+}
+
+bool Cpu::kworker_runnable() const { return k_.wq && k_.wq->runnable(id_); }
+
+// The CPU's kworker (worker_thread()), scheduled like ksoftirqd: a switch to it and back.
+void Cpu::run_kworker() {
+  const TaskCtx prev = ctx_;
+  ctx_ = TaskCtx::kernel;
+  k_.wq->run_worker(*this);
+  ctx_ = prev;
+  k_.rcu->qsctr_inc(*this);
 }
 
 void Cpu::run_for(Cycles d, TaskCtx ctx) { run_loop(now() + d, ctx, nullptr, true); }
@@ -268,7 +283,7 @@ void Cpu::main_loop(Task& task) {
   // Generated work stops at work_end; a script may go on into the drain time.
   while (!k_.stopped() && now() < k_.drain_end) {
     if (!task.step(*this)) break;
-    if (need_resched_ || ksoftirqd_runnable_) schedule();
+    if (need_resched_ || ksoftirqd_runnable_ || kworker_runnable()) schedule();
   }
   --k_.running_tasks;
   if (!k_.stopped() && now() < k_.work_end) {  // nothing left: idle while the others work

@@ -130,6 +130,8 @@ class Cpu {
   void tick();
   void do_softirq();
   void run_ksoftirqd();
+  bool kworker_runnable() const;  // the workqueue has work queued here (models/kernel/workqueue)
+  void run_kworker();
   void handle_ipi();
   void run_loop(Cycles end, TaskCtx ctx, const std::function<bool()>* done, bool extend);
   void wait_until(Cycles t);

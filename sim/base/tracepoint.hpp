@@ -19,10 +19,12 @@ enum class Ev : std::uint8_t {
   rcu_batch_start,            // rcu_do_batch(): qlen, blimit
   rcu_invoke_callback,        // head, func
   rcu_invoke_kfree_callback,  // head, offset
+  rcu_invoke_kfree_bulk_callback,  // head = the page of pointers, count = nr_records
   rcu_batch_end,              // count invoked
   rcu_donelist,               // curlist moved to donelist (gp = batch; list = its first rcu_head)
   rcu_force_qs,               // force_quiescent_state(): qhimark exceeded
   ksoftirqd,                  // softirq work deferred to / run by ksoftirqd
+  workqueue_execute_start,    // a kworker calls a work function: func, detail = its name
   rcu_barrier,                // detail: start | done (latency in count, ns)
   module_load,                // detail: module name
   module_unload,              // detail: module name

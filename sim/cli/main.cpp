@@ -54,9 +54,10 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_args) {
     std::cout << fmt::format("results in {}/\n", dir);
   }
   const std::string outcome = summary["outcome"];
-  if (cfg.expect != "any" && cfg.expect != outcome) {
+  const std::string expect = expected_outcome(cfg);
+  if (expect != "any" && expect != outcome) {
     std::cerr << fmt::format("rcusim: {}: expected outcome \"{}\", got \"{}\"\n", a.scenario,
-                             cfg.expect, outcome);
+                             expect, outcome);
     return kExitMismatch;
   }
   return 0;

@@ -9,6 +9,7 @@
 #include "models/kernel/kernel.hpp"
 #include "models/workload/mix.hpp"
 #include "models/workload/objects.hpp"
+#include "models/workload/rcuscale.hpp"
 #include "models/workload/script_board.hpp"
 #include "sim/engine/event_log.hpp"
 #include "sim/engine/timeline.hpp"
@@ -31,6 +32,7 @@ struct RunResult {
   std::unique_ptr<EventLog> log;             // when output.events
   std::unique_ptr<Timeline> timeline;        // when output.timeline and scripts
   std::vector<int> script_cpu;               // script index -> CPU (perturb.shuffle_cpus)
+  std::unique_ptr<RcuscaleRun> rcuscale;     // when rcuscale.kfree_rcu_test
   Cycles end;  // simulated time when the last CPU stopped
 };
 

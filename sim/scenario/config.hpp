@@ -17,6 +17,7 @@
 #include "models/reclaim/config.hpp"
 #include "models/workload/config.hpp"
 #include "sim/base/spec.hpp"
+#include "sim/scenario/expect.hpp"
 
 namespace rcusim {
 
@@ -38,7 +39,7 @@ struct Config {
   std::string name = "unnamed";
   std::string description;
   std::int64_t seed = 1;
-  std::string expect = "any";
+  Expect expect;
   Duration duration{10'000'000};
   Duration drain{50'000'000};
   std::string on_oops = "stop";
@@ -54,6 +55,7 @@ struct Config {
   std::vector<WorkloadConfig> workload;
   std::vector<ModuleConfig> module;
   std::vector<ScriptConfig> script;
+  RcuscaleConfig rcuscale;
   PerturbConfig perturb;
   OutputConfig output;
 
@@ -61,8 +63,11 @@ struct Config {
     v("name", name, Spec{.doc = "scenario name; results go to results/<name>/"});
     v("description", description, Spec{.doc = "free text"});
     v("seed", seed, Spec{0, 9.007e15, {}, "seed of every generator (overridden by --seed)"});
-    v("expect", expect, Spec{.choices = {"any", "ok", "oops", "bug"},
-                             .doc = "expected outcome; a different one exits 1"});
+    v("expect", expect,
+      Spec{.choices = {"any", "ok", "oops", "bug"},
+           .doc = "expected outcome; a different one exits 1. Or outcomes under conditions: "
+                  "{ default = \"ok\", \"reclaim.kfree_rcu=5.6,5.7\" = \"bug\" } (a bare "
+                  "flavour name is the condition rcu.flavor=<name>)"});
     v("duration", duration, Spec{1000, 1e13, {}, "simulated time the workloads run"});
     v("drain", drain, Spec{0, 1e13, {}, "extra time, after duration, to let queued callbacks run"});
     v("on_oops", on_oops, Spec{.choices = {"stop", "continue"}, .doc = "after an oops"});
@@ -78,6 +83,7 @@ struct Config {
     v.array("workload", workload);
     v.array("module", module);
     v.array("script", script);
+    v.section("rcuscale", rcuscale);
     v.section("perturb", perturb);
     v.section("output", output);
   }

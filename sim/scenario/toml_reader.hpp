@@ -4,6 +4,7 @@
 #pragma once
 #include <fmt/format.h>
 
+#include <charconv>
 #include <set>
 #include <string>
 #include <toml++/toml.h>
@@ -83,6 +84,7 @@ class Reader {
   void operator()(std::string_view key, std::string& f, const Spec& s) {
     const auto* n = take(key);
     if (!n) return;
+    if (n->is_number() && numeric_choice(*n, s, f)) return;  // --set reclaim.kfree_rcu=5.6
     if (!n->is_string()) fail(n, key, "expected a string, got " + type_name(*n));
     const std::string v = n->as_string()->get();
     if (!s.choices.empty()) {
@@ -95,6 +97,46 @@ class Reader {
       if (!ok) fail(n, key, fmt::format("\"{}\" is not one of {}", v, list));
     }
     f = v;
+  }
+  // `expect`: one outcome, or a table of outcomes under conditions (sim/scenario/expect.hpp).
+  void operator()(std::string_view key, Expect& f, const Spec& s) {
+    const auto* n = take(key);
+    if (!n) return;
+    if (n->is_string()) {
+      Expect e;
+      (*this)(key, e.outcome, s);
+      f = e;
+      return;
+    }
+    if (!n->is_table() || n->as_table()->empty())
+      fail(n, key, "expected an outcome, or a table like { default = \"ok\", "
+                   "\"reclaim.kfree_rcu=5.6\" = \"bug\" }, got " + type_name(*n));
+    Reader sub(*n->as_table(), full(key), file_, root_);
+    Expect e;
+    for (const auto& [k, v] : *n->as_table()) {
+      const std::string cond(k.str());
+      std::string outcome;
+      sub(cond, outcome, s);
+      Expect::Rule r;
+      if (const std::string why = Expect::parse_rule(cond, outcome, r); !why.empty())
+        sub.fail_at(k.source(), cond, why);
+      e.rules.push_back(std::move(r));
+    }
+    f = e;
+  }
+  // A number equal to one of the choices (a version such as 5.6 written without quotes) is that
+  // choice.
+  static bool numeric_choice(const toml::node& n, const Spec& s, std::string& f) {
+    const double v = n.value<double>().value();
+    for (auto c : s.choices) {
+      double d = 0;
+      const auto [p, ec] = std::from_chars(c.data(), c.data() + c.size(), d);
+      if (ec == std::errc() && p == c.data() + c.size() && d == v) {
+        f = std::string(c);
+        return true;
+      }
+    }
+    return false;
   }
   template <class T, class Parse>
   T unit_value(const toml::node* n, std::string_view key, const Spec& s, Parse parse) {

@@ -1,0 +1,19 @@
+// Linux 6.3: each page and the rcu_head list record a polled grace-period cookie
+// (get_state_synchronize_rcu()); the monitor first frees whatever a grace period that has
+// already ended covers (kvfree_rcu_drain_ready()), without another call_rcu() (cc37d52076a9).
+#include "models/reclaim/generation.hpp"
+#include "models/reclaim/kvfree/policy.hpp"
+
+namespace rcusim {
+
+const KvfreePolicy* policy_6_3() {
+  static const KvfreePolicy p = [] {
+    KvfreePolicy q = *policy_6_1();
+    q.version = "6.3";
+    q.polled = true;
+    return q;
+  }();
+  return &p;
+}
+
+}  // namespace rcusim
