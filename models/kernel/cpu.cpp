@@ -239,6 +239,7 @@ void Cpu::run_kworker() {
   k_.wq->run_worker(*this);
   ctx_ = prev;
   k_.rcu->qsctr_inc(*this);
+  if (now() >= k_.work_end) k_.note_idle_after_work();  // maybe that freed the last batch
 }
 
 void Cpu::run_for(Cycles d, TaskCtx ctx) { run_loop(now() + d, ctx, nullptr, true); }

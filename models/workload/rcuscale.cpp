@@ -61,7 +61,9 @@ bool RcuscaleKfreeTask::step(Cpu& cpu) {
   if (++i_ < c_.kfree_alloc_num) return true;
   i_ = 0;
   // cond_resched(): a voluntary scheduling point, reporting a quiescent state as rcu_all_qs()
-  // does (or the tick of a preemptible kernel).
+  // does (or the tick of a preemptible kernel). The thread shows SimGrid its time here, so that
+  // the other CPUs' RCU state it reads at its ticks is at most a loop old.
+  cpu.sync();
   k.rcu->qsctr_inc(cpu);
   if (++loop_ < c_.kfree_loops) return true;
   finish(cpu);

@@ -13,6 +13,16 @@
 
 namespace rcusim {
 
+namespace {
+// cond_resched_tasks_rcu_qs() between objects or pages: pending interrupts are taken and the
+// kworker reports a quiescent state, as cond_resched() does through rcu_all_qs() (a preemptible
+// kernel's tick would too), so a long batch does not hold up the next grace period.
+void cond_resched_tasks_rcu_qs(Kernel& k, Cpu& cpu) {
+  k.rcu->qsctr_inc(cpu);
+  cpu.take_interrupts();
+}
+}  // namespace
+
 void KvfreeRcu::rcu_work_rcufn(Cpu& cpu, Addr head) {
   KfreeRcuCpuWork& krw = *by_head_.at(head);
   k_.wq->insert_work(cpu, krw.work);  // __queue_work(WORK_CPU_UNBOUND): this CPU's pool
@@ -42,7 +52,7 @@ void KvfreeRcu::kfree_rcu_work(Cpu& cpu, WorkStruct& w) {
     if (!kv.p_.polled || kv.k_.rcu->poll_state_synchronize_rcu(it->gp_snap))
       kv.free_bulk(cpu, krcp, *it);  // else WARN_ON_ONCE: the kernel leaks the page's objects
     cost.charge(Path::kfree_rcu);
-    cpu.take_interrupts();  // cond_resched_tasks_rcu_qs()
+    cond_resched_tasks_rcu_qs(kv.k_, cpu);
   }
   if (head && (!kv.p_.polled || kv.k_.rcu->poll_state_synchronize_rcu(head_snap))) {
     CallbackCost cost(kv.k_, cpu);
@@ -75,6 +85,7 @@ void KvfreeRcu::free_list(Cpu& cpu, Addr head) {
     r_.note_reclaimed(cpu, head, Path::kfree_rcu);
     k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_invoke_kfree_callback, 0, head, head - ptr});
     kfree(cpu, ptr);
+    cond_resched_tasks_rcu_qs(k_, cpu);
   }
 }
 
