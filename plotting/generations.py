@@ -63,7 +63,10 @@ def generations(runs, outdir):
         by_name[r.name].append(r)
     images = []
     for name in sorted(by_name):
-        for label, rs in variants(by_name[name], SWEPT):
+        groups = [(label, rs) for label, rs in variants(by_name[name], SWEPT)
+                  if len({r.param("reclaim.kfree_rcu") for r in rs}) >= 2]
+        for label, rs in groups:
+            label = label if len(groups) > 1 else ""  # a lone sweep needs no qualifier
             mean = defaultdict(lambda: defaultdict(list))  # metric -> gen -> values (seeds)
             for r in rs:
                 g = r.param("reclaim.kfree_rcu")
@@ -80,8 +83,6 @@ def generations(runs, outdir):
                     if v is not None:
                         mean[key][g].append(v)
             gens = [g for g in ORDER if any(g in mean[k] for k in mean)]
-            if len(gens) < 2:
-                continue
             m = {k: {g: float(np.mean(v)) for g, v in d.items()} for k, d in mean.items()}
             images.append(_figure(name, label, gens, m, outdir))
     if not images:
