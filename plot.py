@@ -11,7 +11,7 @@ Writes into RESULTS_DIR, each as .png and .svg (<run> is the run's path with / a
   timeline-<run>          per-CPU race timeline        (events.csv with module_unload or oops)
   replay-<run>            a replayed trace: grace-period and callback-latency CDFs, traced
                           against simulated          (replay_gp.csv, replay_latency.csv)
-  cache_misses-<name>     misses per object vs objects.types, per level and path
+  cache_misses-<name>     misses per object vs objects.types (two or more), per level and path
                           (summary metrics.paths.*.cache_misses_per_object)
   barrier_unload          rcu_barrier() latency and module-unload wait vs machine.cpus
                           (summary metrics.rcu_barrier, metrics.modules)
@@ -20,6 +20,9 @@ Writes into RESULTS_DIR, each as .png and .svg (<run> is the run's path with / a
   classic_vs_tree-<name>  grace-period and callback latency, RCU's cycles and lock waits per
                           grace period vs machine.cpus, one line per rcu.flavor
                           (summary metrics.grace_periods, paths, rcu_work, locks)
+  generations-<name>      grace periods (rcuscale's per second, beside the published), memory
+                          waiting, latency, reclaim cycles and L1D/L1I misses per object vs
+                          reclaim.kfree_rcu (summary metrics)
   index.html              every figure, and per run its scenario, outcome and headline numbers
 A figure whose data is absent is skipped; stdout says what was written and what was skipped.
 Exit status: 0, 1 when no run was found or a figure failed, 2 on bad arguments.
@@ -34,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.dont_write_bytecode = True  # no plotting/__pycache__ in the source tree
 
-from plotting import across, per_run, replay  # noqa: E402
+from plotting import across, generations, per_run, replay  # noqa: E402
 from plotting.common import Skip  # noqa: E402
 from plotting.data import find_runs, scan_events  # noqa: E402
 from plotting.page import write_index  # noqa: E402
@@ -101,6 +104,7 @@ def main():
     rep.attempt("rcu_barrier() and unload vs CPUs", across.barrier_unload, runs, root)
     rep.attempt("trivial-callback share vs reclaim cycles", across.trivial_fraction, runs, root)
     rep.attempt("classic against tree RCU vs CPUs", across.classic_vs_tree, runs, root)
+    rep.attempt("kfree_rcu() generations", generations.generations, runs, root)
     write_index(root, f"rcusim results: {root.resolve().name}", runs, rep.images)
     print(f"wrote  index.html ({len(runs)} runs, {len(rep.images)} figures) in {root}")
     return 1 if rep.errors else 0

@@ -12,7 +12,9 @@ PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev do
       parallel valgrind binutils)
 # The main job: these scenarios, a trace replay, these sweeps, then plot.py over results/.
 DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e
-                   race/with_rcu_barrier race/all_kfree_rcu)
+                   race/with_rcu_barrier race/all_kfree_rcu race/cache_destroy_after_rcu_barrier
+                   race/cache_destroy_kvfree_rcu_barrier)
+GENERATIONS=rfc-2008,3.0,5.6,5.7,6.1,6.3,6.12
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -48,12 +50,23 @@ case "$MODE" in
       --set machine.cpus=1,2,4,8,16,32,64,128,256
     ./build/rcusim sweep scenarios/classic_vs_tree.toml --jobs "$J" \
       --set machine.cpus=16,64,256,1024,4096 --set rcu.flavor=classic,tree
+    # kfree_rcu() through its generations: the RFC's comparison on the cache model (6.1 on
+    # drains after 5 s), and rcuscale's kfree test (per-object generations at a tenth of the
+    # loops: they cost ten times as much per object here; see the scenario file).
+    ./build/rcusim sweep scenarios/trivial_vs_kfree_rcu.toml --jobs "$J" \
+      --set reclaim.kfree_rcu="$GENERATIONS" --set memory.model=cache --set drain=6s
+    ./build/rcusim sweep scenarios/rcuscale_kfree.toml --jobs "$J" \
+      --out results/rcuscale_kfree-sweep-per-object --set reclaim.kfree_rcu=rfc-2008,3.0 \
+      --set rcuscale.kfree_loops=25
+    ./build/rcusim sweep scenarios/rcuscale_kfree.toml --jobs "$J" \
+      --out results/rcuscale_kfree-sweep-batched --set reclaim.kfree_rcu=5.6,5.7,6.1,6.3,6.12
     /usr/bin/python3 plot.py results
     # The README's pictures are copies of these.
     mkdir -p docs
     for f in cache_misses-cache_distinct_callbacks timeline-paul_a_to_e barrier_unload \
              trivial_fraction-future_trivial_fraction latency_cdf-trivial_vs_kfree_rcu \
-             waiting-trivial_vs_kfree_rcu classic_vs_tree-classic_vs_tree; do
+             waiting-trivial_vs_kfree_rcu classic_vs_tree-classic_vs_tree \
+             generations-trivial_vs_kfree_rcu generations-rcuscale_kfree; do
       cp "results/$f.png" docs/
     done
     echo "open results/index.html" ;;

@@ -43,6 +43,8 @@ def cache_misses(runs, outdir):
         raise Skip("no run has metrics.paths.<path>.cache_misses_per_object")
     images = []
     for title, suffix, rs in _groups(have, ("objects.types", "seed")):
+        if len({r.param("objects.types") for r in rs}) < 2:
+            continue  # one callback count compares nothing (e.g. a sweep over other keys)
         acc = defaultdict(list)  # (path, level, types) -> misses per object, one per run (seeds)
         for r in rs:
             for p, m in r.metric("paths", {}).items():
@@ -69,6 +71,8 @@ def cache_misses(runs, outdir):
             ax.set_visible(False)
         fig.suptitle(f"Cache misses per reclaimed object against callback count — {title}")
         images.append(save(fig, outdir, f"cache_misses-{suffix}", f"cache misses vs callback count, {title}"))
+    if not images:
+        raise Skip("no scenario has cache-model runs at two or more objects.types")
     return images
 
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/scenario/expect.hpp"
 #include "sim/scenario/scenario.hpp"
 
 using namespace rcusim;
@@ -95,7 +96,7 @@ TEST_CASE("scenario: parse_cpu_list") {
 
 TEST_CASE("scenario: every key is in the reference") {
   const std::string ref = key_reference();
-  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.encoding`", "`objects.kfree_rcu`",
+  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.kfree_rcu`", "`objects.kfree_rcu`",
                         "`[[workload]].read_duration`", "`output.events`"})
     CHECK(ref.find(k) != std::string::npos);
 }
@@ -114,18 +115,19 @@ TEST_CASE("scenario: the README's key table is the code's") {
 
 TEST_CASE("scenario: expect is one outcome or one per flavour") {
   const Config one = parse_scenario("expect = \"oops\"\n", "s.toml");
-  CHECK(one.expect.for_flavor("classic") == "oops");
+  CHECK(expected_outcome(one) == "oops");
   CHECK(to_json(one)["expect"] == "oops");
-  const Config per = parse_scenario("expect = { classic = \"oops\", busted = \"bug\" }\n", "s.toml");
-  CHECK(per.expect.for_flavor("classic") == "oops");
-  CHECK(per.expect.for_flavor("busted") == "bug");
-  CHECK(per.expect.for_flavor("another") == "any");  // a flavour not named expects anything
-  CHECK(to_json(per)["expect"] == nlohmann::json{{"busted", "bug"}, {"classic", "oops"}});
-  CHECK(error_of("expect = { clasic = \"ok\" }\n") ==
-        "s.toml:1:12: expect.clasic: not an RCU flavour (rcu.flavor's choices)");
+  const std::string per = "expect = { classic = \"oops\", busted = \"bug\" }\n";
+  CHECK(expected_outcome(parse_scenario(per, "s.toml")) == "oops");
+  CHECK(expected_outcome(parse_scenario(per, "s.toml", {"rcu.flavor=busted"})) == "bug");
+  // a flavour not named expects anything
+  CHECK(expected_outcome(parse_scenario(per, "s.toml", {"rcu.flavor=tree"})) == "any");
+  CHECK(to_json(parse_scenario(per, "s.toml"))["expect"] ==
+        nlohmann::json{{"busted", "bug"}, {"classic", "oops"}});
+  CHECK(error_of("expect = { clasic = \"ok\" }\n").find("s.toml:1:12: expect.clasic: not ") == 0);
   CHECK(error_of("expect = { classic = \"maybe\" }\n") ==
         "s.toml:1:22: expect.classic: \"maybe\" is not one of \"any\", \"ok\", \"oops\", \"bug\"");
-  CHECK(error_of("expect = 3\n").find("s.toml:1:10: expect: expected an outcome or a table") == 0);
+  CHECK(error_of("expect = 3\n").find("s.toml:1:10: expect: expected an outcome, or a table") == 0);
 }
 
 TEST_CASE("scenario: Tree RCU's unmodelled parts are refused") {

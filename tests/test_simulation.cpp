@@ -143,11 +143,11 @@ TEST_CASE("sim: kfree_rcu offsets at the encoding limits on real objects") {
                                " --set objects.types=1 --set objects.kfree_rcu=1.0"
                                " --set table.slots=16 --set expect=\\\"any\\\"";
   struct Case { const char* enc; const char* off; const char* outcome; };
-  for (const Case c : {Case{"rfc", "32760B", "ok"}, Case{"rfc", "32768B", "bug"},
-                       Case{"merged", "4095B", "ok"}, Case{"merged", "4096B", "bug"}}) {
+  for (const Case c : {Case{"rfc-2008", "32760B", "ok"}, Case{"rfc-2008", "32768B", "bug"},
+                       Case{"3.0", "4095B", "ok"}, Case{"3.0", "4096B", "bug"}}) {
     CAPTURE(c.enc);
     CAPTURE(c.off);
-    const Run r = run_cli(one_type + " --set reclaim.encoding=" + c.enc +
+    const Run r = run_cli(one_type + " --set reclaim.kfree_rcu=" + c.enc +
                          " --set objects.head_offset=" + c.off);
     REQUIRE(r.exit_code == 0);
     const auto s = r.summary();

@@ -19,11 +19,23 @@ for f in scenarios/*.toml scenarios/race/*.toml tests/scenarios/*.toml; do
   case $n in
     bench_64cpu) run "$n" "$f" --set duration=3ms --set output.events=true --set output.latencies=true ;;
     scale) run "$n" "$f" --set machine.cpus=256 ;;
+    rcuscale_kfree) run "$n" "$f" --set rcuscale.kfree_loops=20 ;;
     *) run "$n" "$f" ;;
   esac
 done
 run bench_64cpu_flat scenarios/bench_64cpu.toml --set duration=3ms --set memory.model=flat
 run smoke_cache scenarios/smoke.toml --set memory.model=cache --set machine.cpus=70
+# Batched kfree_rcu(), each generation, and rcuscale's test without batching.
+for g in 5.6 5.7 6.1 6.3 6.12; do
+  run "smoke_kfree_rcu_$g" scenarios/smoke.toml --set reclaim.kfree_rcu=$g --set drain=6s
+done
+run rcuscale_kfree_3.0 scenarios/rcuscale_kfree.toml --set reclaim.kfree_rcu=3.0 --set rcuscale.kfree_loops=2
+# Tree RCU: a small machine, the RFC's comparison, the race, the cache model.
+run smoke_tree scenarios/smoke.toml --set rcu.flavor=tree
+run trivial_vs_kfree_rcu_tree scenarios/trivial_vs_kfree_rcu.toml --set rcu.flavor=tree
+run paul_a_to_e_tree scenarios/race/paul_a_to_e.toml --set rcu.flavor=tree
+run bench_8cpu_cache_tree scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=3ms \
+  --set rcu.flavor=tree
 # The cache model's other shapes: a long 8-CPU run, sets wider than 16 ways, no L2, a 2-way L1D.
 run bench_8cpu_cache scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=10ms
 run bench_wide_sets scenarios/bench_64cpu.toml --set machine.cpus=8 --set duration=3ms \

@@ -89,6 +89,25 @@ std::uint32_t Heap::kmem_cache_create(const std::string& name, std::uint32_t siz
   return static_cast<std::uint32_t>(caches_.size() - 1);
 }
 
+bool Heap::kmem_cache_destroy(std::uint32_t cache) {
+  KmemCache& c = caches_[cache];
+  if (c.live) {  // __kmem_cache_shutdown() -> list_slab_objects(), then kmem_cache_destroy()'s WARN
+    bug("bug", fmt::format("BUG {0} (Not tainted): Objects remaining in {0} on "
+                           "__kmem_cache_shutdown(): {1} live; kmem_cache_destroy {0}: Slab cache "
+                           "still has objects",
+                           c.name, c.live));
+    return false;
+  }
+  c.destroyed = true;
+  return true;
+}
+
+std::optional<std::uint32_t> Heap::find_cache(std::string_view name) const {
+  for (std::size_t i = caches_.size(); i-- > 0;)
+    if (caches_[i].name == name && !caches_[i].destroyed) return static_cast<std::uint32_t>(i);
+  return std::nullopt;
+}
+
 std::uint32_t Heap::kmalloc_cache(std::uint64_t size) const {
   if (size > kKmallocSizes[std::size(kKmallocSizes) - 1]) return kLarge;
   // Powers of two above kmalloc-192: kmalloc-2^n serves sizes up to 2^n.

@@ -49,6 +49,7 @@ struct KmemCache {
   // The slab the last allocation came from: SLUB's c->slab, for the one CPU slab this heap
   // keeps per cache (the heap is shared, not per CPU). Bulk free takes its fast path there.
   std::uint32_t cpu_slab = kNoSlab;
+  bool destroyed = false;  // kmem_cache_destroy() succeeded
 };
 
 struct HeapObject {
@@ -78,6 +79,10 @@ class Heap {
   bool has_bugs() const { return !bugs_.empty(); }
   std::vector<std::string> take_bugs() { return std::exchange(bugs_, {}); }
   std::uint32_t kmem_cache_create(const std::string& name, std::uint32_t size);
+  // kmem_cache_destroy(): false, with a BUG report, while the cache still has objects (the cache
+  // then stays, as the kernel leaves it).
+  bool kmem_cache_destroy(std::uint32_t cache);
+  std::optional<std::uint32_t> find_cache(std::string_view name) const;  // newest not destroyed
   const KmemCache& cache(std::uint32_t id) const { return caches_[id]; }
   std::string_view cache_name(std::uint32_t id) const;  // "kmalloc_large" for kLarge
   // The kmalloc-N cache that serves `size`, or kLarge beyond kmalloc-8192.
@@ -94,6 +99,10 @@ class Heap {
                                      std::vector<BulkTouch>& touches);
   // The freelist head of the slab holding `a` (0: no free object), or nothing outside slabs.
   std::optional<Addr> slab_freelist(Addr a) const;
+  // __get_free_page() / free_page(): one page outside any slab, counted in pages_used(); 0 when
+  // the heap is exhausted.
+  Addr alloc_page() { return alloc_pages(0); }
+  void free_page(Addr a) { free_pages(a, 0); }
 
   // The accessors below run several times per simulated object: inline, checks out of line.
   // Host-side hints, no effect on results (none if `a` is not mapped). prefetch(): the bytes at

@@ -67,6 +67,11 @@ void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj) {
   report_heap_bugs(cpu);
 }
 
+void kmem_cache_destroy(Cpu& cpu, std::uint32_t cache) {
+  cpu.kernel().heap.kmem_cache_destroy(cache);
+  report_heap_bugs(cpu);
+}
+
 // ---- kfree_bulk(): the heap walks the array and reports what it touched; bulk_cost prices it.
 void kfree_bulk(Cpu& cpu, std::size_t n, const Addr* objs, Addr array) {
   Kernel& k = cpu.kernel();

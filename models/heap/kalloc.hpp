@@ -15,6 +15,8 @@ Addr kmalloc(Cpu& cpu, std::uint64_t size);
 Addr kmem_cache_alloc(Cpu& cpu, std::uint32_t cache);
 void kfree(Cpu& cpu, Addr obj);
 void kmem_cache_free(Cpu& cpu, std::uint32_t cache, Addr obj);
+// kmem_cache_destroy() (mm/slab_common.c): a cache with objects left is a BUG on this CPU.
+void kmem_cache_destroy(Cpu& cpu, std::uint32_t cache);
 
 // kfree_bulk() (include/linux/slab.h, v6.6: kmem_cache_free_bulk(NULL, n, objs)). `array` is
 // where the caller's pointer array lies in simulated memory, 0 if nowhere: its reads and the

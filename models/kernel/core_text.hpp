@@ -10,7 +10,8 @@ class Symbols;
 struct CoreText {
   std::uint32_t timer_interrupt, do_softirq, rcu_process_callbacks, rcu_do_batch, call_rcu,
       kfree_rcu, kmalloc, kfree, kmem_cache_alloc, kmem_cache_free, schedule, rcu_reader,
-      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu, kmem_cache_free_bulk;
+      rcu_updater, rcu_barrier, rcu_barrier_callback, on_each_cpu, kmem_cache_free_bulk,
+      process_one_work;  // placed with the workqueue, when a model makes one
 };
 
 // Places the functions in kernel text, in a fixed order (their addresses depend on it).

@@ -7,6 +7,7 @@
 
 #include "models/kernel/kernel.hpp"
 #include "models/kernel/task.hpp"
+#include "models/kernel/workqueue.hpp"
 #include "models/rcu/flavor.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -205,6 +206,7 @@ void Cpu::tick() {
   set_next_tick(tick_grid_ + period_);
   fetch(k_.text.timer_interrupt);
   charge(k_.costs.tick);
+  if (k_.wq) k_.wq->run_timers(*this);  // run_local_timers(): expired delayed work queues
   const bool user = (ctx_ == TaskCtx::user || ctx_ == TaskCtx::hog) && !in_softirq_;
   const bool was_hardirq = in_hardirq_;
   in_hardirq_ = true;
@@ -219,10 +221,11 @@ void Cpu::tick() {
   }
   if (in_softirq_) return;
   // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
-  if (ksoftirqd_runnable_ && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle)) schedule();
+  if ((ksoftirqd_runnable_ || kworker_runnable()) && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle))
+    schedule();
   // tick_nohz_stop_sched_tick(): an idle CPU stops its tick unless RCU needs it.
   if (ctx_ == TaskCtx::idle && k_.machine.nohz && !k_.rcu->needs_cpu(*this) &&
-      !softirq_pending_ && !ksoftirqd_runnable_)
+      !softirq_pending_ && !ksoftirqd_runnable_ && !(k_.wq && k_.wq->keeps_tick(id_)))
     tick_stopped_ = true;
 }
 
@@ -283,6 +286,19 @@ void Cpu::schedule() {
     run_ksoftirqd();
     k_.rcu->qsctr_inc(*this);  // and the switch back
   }
+  if (kworker_runnable() && ctx_ != TaskCtx::hog) run_kworker();
+}
+
+bool Cpu::kworker_runnable() const { return k_.wq && k_.wq->runnable(id_); }
+
+// The CPU's kworker (worker_thread()), scheduled like ksoftirqd: a switch to it and back.
+void Cpu::run_kworker() {
+  const TaskCtx prev = ctx_;
+  ctx_ = TaskCtx::kernel;
+  k_.wq->run_worker(*this);
+  ctx_ = prev;
+  k_.rcu->qsctr_inc(*this);
+  if (now() >= k_.work_end) k_.note_idle_after_work();  // maybe that freed the last batch
 }
 
 void Cpu::run_for(Cycles d, TaskCtx ctx) { run_loop(now() + d, ctx, nullptr, true); }
@@ -347,7 +363,7 @@ void Cpu::main_loop(Task& task) {
   // Generated work stops at work_end; a script may go on into the drain time.
   while (!k_.stopped() && now() < k_.drain_end) {
     if (!task.step(*this)) break;
-    if (need_resched_ || ksoftirqd_runnable_) schedule();
+    if (need_resched_ || ksoftirqd_runnable_ || kworker_runnable()) schedule();
   }
   --k_.running_tasks;
   if (!k_.stopped() && now() < k_.work_end) {  // nothing left: idle while the others work

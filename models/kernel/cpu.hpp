@@ -156,6 +156,8 @@ class Cpu {
   void tick();
   void do_softirq();
   void run_ksoftirqd();
+  bool kworker_runnable() const;  // the workqueue has work queued here (models/kernel/workqueue)
+  void run_kworker();
   void handle_ipi();
   void queue_call(int target, IpiFunc f, void* info);  // a CALL_FUNCTION IPI to target
   void take_stolen(Cycles& end, bool extend);

@@ -3,6 +3,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/cache/hierarchy.hpp"
+#include "models/kernel/workqueue.hpp"
 #include "models/rcu/flavor.hpp"
 #include "models/reclaim/reclaim.hpp"
 
@@ -46,7 +47,7 @@ void Kernel::stop() {
 // Called by a CPU whose own time is past work_end. Every other CPU is blocked in SimGrid with
 // no pending work, so its time is SimGrid's clock: all are past work_end when the clock is.
 void Kernel::note_idle_after_work() {
-  if (running_tasks == 0 && rcu->qlen_total() == 0 &&
+  if (running_tasks == 0 && rcu->qlen_total() == 0 && reclaim->idle() &&
       static_cast<std::int64_t>(simgrid::s4u::Engine::get_clock()) >= work_end.v)
     stop();
 }

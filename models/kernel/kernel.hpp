@@ -24,6 +24,7 @@ namespace rcusim {
 class CacheHierarchy;
 class RcuFlavor;
 class Reclaim;
+class Workqueue;
 
 // What the run is and how long it lasts, from the scenario's top-level keys.
 struct RunBounds {
@@ -58,6 +59,7 @@ class Kernel {
   Stats stats;
   std::unique_ptr<RcuFlavor> rcu;   // the plug-ins, set by the engine before the CPUs start
   std::unique_ptr<Reclaim> reclaim;
+  std::unique_ptr<Workqueue> wq;    // made by a model that queues work (kfree_rcu() batching)
 
   // The CPUs, made once the plug-ins are in place.
   void boot_cpus();

@@ -19,6 +19,7 @@ enum class FnKind : std::uint8_t {
   trivial_cache_free,  // container_of() + kmem_cache_free()
   nontrivial,          // does real work on the object, then kfree()
   barrier_callback,    // rcu_barrier_callback(): atomic_dec_and_test() + complete()
+  rcu_work,            // rcu_work_rcufn(): queues a batched kfree_rcu()'s work (v5.6 on)
   // A module's callback with a bug, so that the heap's BUG checks can be shown to end a run:
   double_free,       // kfree() twice
   invalid_free,      // kfree() of a pointer inside the object

@@ -4,15 +4,6 @@
 
 namespace rcusim {
 
-namespace {
-constexpr EncodingOps kEncodings[] = {
-    {"rfc", "offset / sizeof(void *) <= 4095 (the 2008 RFC)", Encoding::rfc},
-    {"merged", "byte offset < 4096 (Linux 3.0, commit 9ab1544eb419)", Encoding::merged},
-};
-}  // namespace
-
-std::span<const EncodingOps> kfree_rcu_encodings() { return kEncodings; }
-
 Encoded encode_kfree_offset(Encoding e, std::uint64_t offset) {
   if (e == Encoding::rfc) {
     // BUG_ON(offset > KFREE_RCU_MAX_OFFSET), KFREE_RCU_MAX_OFFSET = sizeof(void *) * 4095

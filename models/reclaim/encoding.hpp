@@ -3,24 +3,15 @@
 //          __rcu_reclaim() frees head - func * sizeof(void *) when func <= 4095.
 //   merged (Linux 3.0, 9ab1544eb419): func = offset in bytes, offset < 4096 checked at build
 //          time; __is_kfree_rcu_offset(func) = func < 4096.
+// Which one a run uses follows its kfree_rcu() generation (generation.hpp).
 #pragma once
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
-#include <string_view>
 
 namespace rcusim {
 
 enum class Encoding : std::uint8_t { rfc, merged };
-
-// The encodings' plug-in table (sim/base/plugin.hpp): [reclaim] encoding names a row.
-struct EncodingOps {
-  std::string_view name;
-  std::string_view doc;
-  Encoding encoding;
-};
-std::span<const EncodingOps> kfree_rcu_encodings();
 
 inline constexpr std::uint64_t kPointerSize = 8;         // sizeof(void *) on x86-64
 inline constexpr std::uint64_t kRfcMaxOffsetWords = 4095;  // __KFREE_RCU_MAX_OFFSET

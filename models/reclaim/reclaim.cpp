@@ -6,6 +6,8 @@
 #include "models/kernel/kernel.hpp"
 #include "models/rcu/flavor.hpp"
 #include "models/rcu/rcu_head.hpp"
+#include "models/reclaim/config.hpp"
+#include "models/reclaim/kvfree/kvfree.hpp"
 
 namespace rcusim {
 
@@ -15,6 +17,7 @@ Path path_of(FnKind kind) {
     case FnKind::trivial_cache_free: return Path::trivial_cache_free;
     case FnKind::nontrivial: return Path::nontrivial;
     case FnKind::barrier_callback: return Path::barrier;
+    case FnKind::rcu_work: return Path::kfree_rcu;
     case FnKind::double_free:
     case FnKind::invalid_free:
     case FnKind::wrong_cache_free:
@@ -23,6 +26,20 @@ Path path_of(FnKind kind) {
   }
   return Path::failed;
 }
+
+Reclaim::Reclaim(Kernel& k, const ReclaimConfig& cfg, std::uint64_t seed)
+    : k_(k), encoding_(cfg.generation().encoding) {
+  if (const auto batching = cfg.generation().batching)
+    kvfree_ = std::make_unique<KvfreeRcu>(k, *this, *batching(), cfg.fail_page_alloc, seed);
+}
+
+Reclaim::~Reclaim() = default;
+
+bool Reclaim::idle() const { return !kvfree_ || kvfree_->idle(); }
+
+bool Reclaim::has_kvfree_rcu_barrier() const { return kvfree_ && kvfree_->policy().barrier; }
+
+void Reclaim::kvfree_rcu_barrier(Cpu& cpu) { kvfree_->kvfree_rcu_barrier(cpu); }
 
 // Marks the object holding `head` as waiting for a grace period (for latency and the
 // memory-waiting figures).
@@ -82,6 +99,10 @@ bool Reclaim::kfree_rcu(Cpu& cpu, Addr ptr, Addr head) {
     cpu.fail("bug", e.bug);
     return false;
   }
+  if (kvfree_) {
+    kvfree_->kvfree_call_rcu(cpu, head, ptr);
+    return true;
+  }
   note_queued(cpu, head, Path::kfree_rcu);
   k_.rcu->call_rcu(cpu, head, *e.word);
   return true;
@@ -131,6 +152,7 @@ Path Reclaim::invoke_function(Cpu& cpu, Addr head, std::uint64_t func) {
       break;
     }
     case FnKind::barrier_callback: k_.rcu->barrier_callback(cpu, head); break;
+    case FnKind::rcu_work: kvfree_->rcu_work_rcufn(cpu, head); break;
     case FnKind::double_free:
       kfree(cpu, obj);
       kfree(cpu, obj);

@@ -1,5 +1,6 @@
 // The [table] and [objects] sections (what updaters retire and the callbacks that free it), the
-// [[workload]] mixes CPUs run, and the [[script]] timelines of scripted scenarios.
+// [[workload]] mixes CPUs run, the [[script]] timelines of scripted scenarios and [rcuscale], the
+// kfree_rcu() test of kernel/rcu/rcuscale.c.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -90,13 +91,15 @@ struct ActionConfig {
   std::string callback;
   std::string label;
   std::string module;
+  std::string cache;
   bool barrier = false;
   std::string until;
   std::string mode = "user";
   template <class V> void visit(V& v) {
     v("do", action,
       Spec{.choices = {"call_rcu", "kfree_rcu", "busy", "idle", "read", "user", "rcu_barrier",
-                       "load", "unload", "wait"},
+                       "load", "unload", "wait", "kmem_cache_create", "kmem_cache_destroy",
+                       "kvfree_rcu_barrier"},
            .doc = "the action"});
     v("at", at, Spec{0, 1e13, {}, "absolute start time (default: after the previous action)"});
     v("after", after, Spec{.doc = "start when this event has happened: queued:<label>, "
@@ -105,10 +108,13 @@ struct ActionConfig {
     v("delay", delay, Spec{0, 1e13, {}, "extra wait after `after`"});
     v("for", length, Spec{0, 1e13, {}, "duration of busy, idle, read and user"});
     v("count", count, Spec{1, 1e7, {}, "call_rcu/kfree_rcu: how many objects to queue"});
-    v("size", size, Spec{24, 1 << 20, {}, "kfree_rcu: object size (rcu_head at its end)"});
+    v("size", size, Spec{24, 1 << 20, {}, "kfree_rcu: object size (rcu_head at its end); "
+                                           "kmem_cache_create: the cache's object size"});
     v("callback", callback, Spec{.doc = "call_rcu: a module callback's name"});
     v("label", label, Spec{.doc = "name for the (last) queued callback, for events and the timeline"});
     v("module", module, Spec{.doc = "load/unload: module name"});
+    v("cache", cache, Spec{.doc = "kmem_cache_create/kmem_cache_destroy: the cache's name; "
+                                  "kfree_rcu: allocate the objects from this cache"});
     v("barrier", barrier, Spec{.doc = "unload: call rcu_barrier() in the module's exit first"});
     v("until", until, Spec{.doc = "wait: the event to wait for (same names as `after`)"});
     v("mode", mode, Spec{.choices = {"user", "kernel", "bh_off"},
@@ -125,6 +131,26 @@ struct ScriptConfig {
   template <class V> void visit(V& v) {
     v("cpu", cpu, Spec{0, 4095, {}, "the CPU running this script"});
     v.array("actions", actions);
+  }
+};
+
+// [rcuscale]: kernel/rcu/rcuscale.c's kfree_rcu() test (kfree_scale_thread(), e6e78b004fa7), its
+// module parameters by name. Each thread, bound to CPU (its number % CPUs), allocates
+// kfree_alloc_num objects of kfree_mult * 24 bytes (struct kfree_obj: 8 bytes and an rcu_head)
+// and kfree_rcu()s each, kfree_loops times, with cond_resched() between loops.
+struct RcuscaleConfig {
+  bool kfree_rcu_test = false;
+  std::int64_t kfree_nthreads = -1;
+  std::int64_t kfree_alloc_num = 8000;
+  std::int64_t kfree_loops = 10;
+  std::int64_t kfree_mult = 1;
+  template <class V> void visit(V& v) {
+    v("kfree_rcu_test", kfree_rcu_test, Spec{.doc = "run the kfree_rcu() threads"});
+    v("kfree_nthreads", kfree_nthreads,
+      Spec{-4096, 4096, {}, "threads: -1 = one per CPU, less than -1 = that many fewer"});
+    v("kfree_alloc_num", kfree_alloc_num, Spec{1, 1e9, {}, "objects allocated and freed per loop"});
+    v("kfree_loops", kfree_loops, Spec{1, 1e9, {}, "loops per thread"});
+    v("kfree_mult", kfree_mult, Spec{1, 1000, {}, "object size in units of struct kfree_obj (24 B)"});
   }
 };
 

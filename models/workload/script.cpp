@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fmt/format.h>
+#include <optional>
 
 #include "models/heap/kalloc.hpp"
 #include "models/kernel/kernel.hpp"
@@ -87,11 +88,20 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
   const bool via_kfree_rcu = a.action == "kfree_rcu";
   const std::uint32_t fn = via_kfree_rcu ? 0 : k.syms.id_of(a.callback);
   const Function* f = via_kfree_rcu ? nullptr : &k.syms.fn(fn);
-  const auto size = via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
+  // kfree_rcu() of a named cache's objects (any kmem_cache since SLOB's removal, v6.4).
+  std::optional<std::uint32_t> cache;
+  if (f && f->kind == FnKind::trivial_cache_free) cache = f->cache;
+  if (via_kfree_rcu && !a.cache.empty() && !(cache = k.heap.find_cache(a.cache))) {
+    cpu.fail("bug", fmt::format("kmem_cache_alloc(): no kmem_cache named {} (created and not "
+                                "destroyed) at this point",
+                                a.cache));
+    return;
+  }
+  auto size = via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
+  if (via_kfree_rcu && cache) size = k.heap.cache(*cache).size;
   const std::uint32_t head_off = via_kfree_rcu ? rcu_head_at_end(size) : f->head_offset;
   for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
-    const Addr obj = f && f->kind == FnKind::trivial_cache_free ? kmem_cache_alloc(cpu, f->cache)
-                                                                 : kmalloc(cpu, size);
+    const Addr obj = cache ? kmem_cache_alloc(cpu, *cache) : kmalloc(cpu, size);
     if (!obj) {
       cpu.fail("bug", "out of memory in a scripted allocation: raise heap.size");
       k.stop();
@@ -109,7 +119,9 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
     cpu.take_interrupts();
   }
   if (a.count > 1 || a.label.empty())
-    note(cpu, fmt::format("{} x {}{}", a.count, a.action, via_kfree_rcu ? "" : "(" + a.callback + ")"));
+    note(cpu, fmt::format("{} x {}{}{}", a.count, a.action,
+                          via_kfree_rcu ? "" : "(" + a.callback + ")",
+                          via_kfree_rcu && cache ? " of " + a.cache + " objects" : ""));
 }
 
 void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
@@ -128,12 +140,33 @@ void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
              a.module});
 }
 
+// A module's slab cache and what it needs at exit.
+void ScriptTask::caches(Cpu& cpu, const ActionConfig& a) {
+  Kernel& k = cpu.kernel();
+  if (a.action == "kmem_cache_create") {
+    k.heap.kmem_cache_create(a.cache, static_cast<std::uint32_t>(a.size.bytes));
+    note(cpu, fmt::format("kmem_cache_create {} ({} bytes)", a.cache, a.size.bytes));
+  } else if (a.action == "kvfree_rcu_barrier") {
+    const Cycles t0 = cpu.now();
+    note(cpu, "kvfree_rcu_barrier() begins");
+    k.reclaim->kvfree_rcu_barrier(cpu);
+    note(cpu, fmt::format("kvfree_rcu_barrier() returns after {}", us(k, cpu.now() - t0)));
+  } else if (const auto id = k.heap.find_cache(a.cache)) {
+    k.reclaim->kmem_cache_destroy(cpu, *id);
+  } else {
+    cpu.fail("bug", fmt::format("kmem_cache_destroy(): no kmem_cache named {} at this point", a.cache));
+  }
+}
+
 void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
   Kernel& k = cpu.kernel();
   cpu.sync();
   if (a.action == "call_rcu" || a.action == "kfree_rcu") return queue(cpu, a);
   if (a.action == "unload") return unload(cpu, a);
   if (a.action == "rcu_barrier") return k.rcu->rcu_barrier(cpu);
+  if (a.action == "kmem_cache_create" || a.action == "kmem_cache_destroy" ||
+      a.action == "kvfree_rcu_barrier")
+    return caches(cpu, a);
   if (a.action == "wait") {
     note(cpu, "waited for " + a.until);
     return;

@@ -28,6 +28,7 @@ class ScriptTask final : public Task {
   void run(Cpu& cpu, const ActionConfig& a);
   void queue(Cpu& cpu, const ActionConfig& a);
   void unload(Cpu& cpu, const ActionConfig& a);
+  void caches(Cpu& cpu, const ActionConfig& a);
 
   const ScriptConfig& sc_;
   std::unique_ptr<Task> bg_;

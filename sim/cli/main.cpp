@@ -63,7 +63,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_args) {
     std::cout << fmt::format("results in {}/\n", dir);
   }
   const std::string outcome = summary["outcome"];
-  const std::string expect = cfg.expect.for_flavor(cfg.rcu.flavor);
+  const std::string expect = expected_outcome(cfg);
   if (expect != "any" && expect != outcome) {
     std::cerr << fmt::format("rcusim: {}: expected outcome \"{}\", got \"{}\"\n", a.scenario,
                              expect, outcome);

@@ -1,5 +1,7 @@
 #include "sim/cli/replay.hpp"
 
+#include "sim/scenario/expect.hpp"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -125,7 +127,7 @@ int replay(const ReplayArgs& a, const std::vector<std::string>& sg_args) {
     std::cout << fmt::format("results in {}/\n", dir);
   }
   const std::string outcome = summary["outcome"];
-  const std::string expect = cfg.expect.for_flavor(cfg.rcu.flavor);
+  const std::string expect = expected_outcome(cfg);
   return expect != "any" && expect != outcome ? 1 : 0;
 }
 

@@ -55,7 +55,7 @@ void boot(const Config& c, const RunOptions& opt, RunResult& r) {
     for (auto& sc : r.script_cpu) sc = perm[static_cast<std::size_t>(sc)];
   }
   k.rcu = find_ops(rcu_flavors(), c.rcu.flavor)->make(k, c.rcu);
-  k.reclaim = std::make_unique<Reclaim>(k, c.reclaim.encoding_id());
+  k.reclaim = std::make_unique<Reclaim>(k, c.reclaim, static_cast<std::uint64_t>(c.seed));
   k.boot_cpus();
 }
 
@@ -100,6 +100,15 @@ std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const RunOption
   std::vector<std::unique_ptr<Task>> tasks(static_cast<std::size_t>(cfg.machine.cpus));
   names.assign(tasks.size(), opt.replay ? "replay" : "");
   if (opt.replay) replay_tasks(*opt.replay, r, tasks);
+  // rcuscale's kfree threads take their CPUs first (thread i on CPU i % cpus).
+  if (cfg.rcuscale.kfree_rcu_test) {
+    r.rcuscale = std::make_unique<RcuscaleRun>();
+    r.rcuscale->nthreads = rcuscale_threads(cfg.rcuscale, static_cast<int>(cfg.machine.cpus));
+    for (std::size_t i = 0; i < static_cast<std::size_t>(r.rcuscale->nthreads); ++i) {
+      tasks[i] = std::make_unique<RcuscaleKfreeTask>(cfg.rcuscale, *r.rcuscale, cfg.heap.size.bytes);
+      names[i] = "kfree_scale_thread";
+    }
+  }
   for (std::size_t i = 0; i < cfg.workload.size(); ++i)
     for (int c : parse_cpu_list(cfg.workload[i].cpus, static_cast<int>(cfg.machine.cpus)))
       if (!tasks[static_cast<std::size_t>(c)]) {  // the first workload naming a CPU wins

@@ -9,6 +9,7 @@
 #include "models/kernel/kernel.hpp"
 #include "models/workload/mix.hpp"
 #include "models/workload/objects.hpp"
+#include "models/workload/rcuscale.hpp"
 #include "models/workload/script_board.hpp"
 #include "models/workload/trace_task.hpp"
 #include "sim/engine/event_log.hpp"
@@ -45,6 +46,7 @@ struct RunResult {
   std::unique_ptr<TraceRecorder> recorder;   // with RunOptions::trace
   std::unique_ptr<FigureSink> figures;       // with RunOptions::replay
   TracedFunctions traced_functions;          // with RunOptions::replay
+  std::unique_ptr<RcuscaleRun> rcuscale;     // when rcuscale.kfree_rcu_test
   Cycles end;  // simulated time when the last CPU stopped
 };
 

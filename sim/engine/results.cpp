@@ -59,7 +59,7 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   j["scenario"] = to_json(cfg);
   j["seed"] = cfg.seed;
   j["outcome"] = s.outcome();
-  j["expect"] = cfg.expect.for_flavor(cfg.rcu.flavor);  // this run's, when given per flavour
+  j["expect"] = expected_outcome(cfg);  // this run's, when given under conditions
   j["simulated_ns"] = f.to_ns(r.end);
   nlohmann::json fails = nlohmann::json::array();
   for (const auto& x : s.failures)
@@ -171,6 +171,11 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     mods.push_back(e);
   }
   m["modules"] = mods;
+  if (r.rcuscale && r.rcuscale->done) {
+    const RcuscaleRun& rs = *r.rcuscale;
+    m["rcuscale"] = {{"total_time_ns", rs.total_ns}, {"loops", rs.loops}, {"batches", rs.batches},
+                     {"memory_footprint_mb", rs.footprint_mb}, {"line", rs.line()}};
+  }
   j["metrics"] = m;
   j["perturbation"] = {{"busy_ns", r.board ? r.board->busy_lengths_ns : std::vector<std::int64_t>{}},
                        {"script_cpus", r.script_cpu}};
@@ -243,6 +248,7 @@ std::string summary_table(const nlohmann::json& j) {
   out += fmt::format("waiting for reclaim: peak {} objects, {} bytes; at end {} objects\n",
                      w["peak_objects"].get<std::uint64_t>(), w["peak_bytes"].get<std::uint64_t>(),
                      w["end_objects"].get<std::uint64_t>());
+  if (m.contains("rcuscale")) out += m["rcuscale"]["line"].get<std::string>() + "\n";
   for (const auto& f : j["failures"])
     out += fmt::format("{} at {} ns on CPU {}: {}\n", f["kind"].get<std::string>(),
                        f["time_ns"].get<std::int64_t>(), f["cpu"].get<int>(),

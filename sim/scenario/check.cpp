@@ -6,6 +6,7 @@
 #include <string>
 #include <tuple>
 
+#include "models/reclaim/kvfree/policy.hpp"
 #include "sim/scenario/toml_reader.hpp"
 
 namespace rcusim::detail {
@@ -41,9 +42,12 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
       callbacks.insert(cb.name);
     }
   }
+  std::set<std::string> caches;  // made by some script's kmem_cache_create
   for (const auto& sc : c.script)
-    for (const auto& a : sc.actions)
+    for (const auto& a : sc.actions) {
       if (!a.label.empty()) labels.insert(a.label);
+      if (a.action == "kmem_cache_create") caches.insert(a.cache);
+    }
   std::set<std::int64_t> cpus;
   std::set<std::string> seen_labels;
   for (std::size_t i = 0; i < c.script.size(); ++i) {
@@ -69,6 +73,15 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
           a.length.ns <= 0)
         fail("for", "a duration is required for " + a.action);
       if (a.action == "wait" && a.until.empty()) fail("until", "required for wait");
+      if (a.action == "kmem_cache_create" && a.cache.empty()) fail("cache", "required for kmem_cache_create");
+      if ((a.action == "kmem_cache_destroy" || (a.action == "kfree_rcu" && !a.cache.empty())) &&
+          !caches.count(a.cache))
+        fail("cache", a.cache.empty() ? "required for kmem_cache_destroy"
+                                      : "no kmem_cache_create action makes a cache named \"" + a.cache + "\"");
+      const auto batching = c.reclaim.generation().batching;
+      if (a.action == "kvfree_rcu_barrier" && !(batching && batching()->barrier))
+        fail("do", "kvfree_rcu_barrier() does not exist in reclaim.kfree_rcu = \"" +
+                       c.reclaim.kfree_rcu + "\": it came with 6.12 (commit 2b55d6a42d14)");
       if (!a.label.empty() && !seen_labels.insert(a.label).second) fail("label", "duplicate label " + a.label);
       for (const auto* ev : {&a.after, &a.until}) {
         if (ev->empty()) continue;
@@ -135,6 +148,10 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
              fmt::format("{} cycles (+ costs.softirq) leave no time between ticks: a tick period is "
                          "{} cycles at machine.freq and machine.hz",
                          c.costs.tick, period));
+  if (c.rcuscale.kfree_rcu_test && c.rcuscale.kfree_nthreads > c.machine.cpus)
+    top.fail(where("rcuscale", "kfree_nthreads"), "rcuscale.kfree_nthreads",
+             fmt::format("{} threads on {} CPUs: at most one per CPU is modelled",
+                         c.rcuscale.kfree_nthreads, c.machine.cpus));
   if (c.rcu.qlowmark > c.rcu.qhimark)
     top.fail(where("rcu", "qlowmark"), "rcu.qlowmark", "must not exceed rcu.qhimark");
   // Tree RCU's parts the model leaves out, and the kthread's CPU.
@@ -163,6 +180,11 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
       top.fail(n, fmt::format("workload[{}]", i), "all activity weights are zero");
   }
   validate_scripts(c, top, root);
+  try {
+    expected_outcome(c);
+  } catch (const std::invalid_argument& e) {
+    top.fail(root.get("expect"), "expect", e.what());
+  }
 }
 
 }  // namespace rcusim::detail

@@ -55,6 +55,7 @@ struct Config {
   std::vector<WorkloadConfig> workload;
   std::vector<ModuleConfig> module;
   std::vector<ScriptConfig> script;
+  RcuscaleConfig rcuscale;
   PerturbConfig perturb;
   OutputConfig output;
 
@@ -64,8 +65,9 @@ struct Config {
     v("seed", seed, Spec{0, 9.007e15, {}, "seed of every generator (overridden by --seed)"});
     v("expect", expect,
       Spec{.choices = {"any", "ok", "oops", "bug"},
-           .doc = "expected outcome; a different one exits 1. Or one per RCU flavour: "
-                  "{ classic = \"oops\", tree = \"ok\" } (a flavour not named: any)"});
+           .doc = "expected outcome; a different one exits 1. Or outcomes under conditions: "
+                  "{ default = \"ok\", \"reclaim.kfree_rcu=5.6,5.7\" = \"bug\" } (a bare "
+                  "flavour name is the condition rcu.flavor=<name>)"});
     v("duration", duration, Spec{1000, 1e13, {}, "simulated time the workloads run"});
     v("drain", drain, Spec{0, 1e13, {}, "extra time, after duration, to let queued callbacks run"});
     v("on_oops", on_oops, Spec{.choices = {"stop", "continue"}, .doc = "after an oops"});
@@ -81,6 +83,7 @@ struct Config {
     v.array("workload", workload);
     v.array("module", module);
     v.array("script", script);
+    v.section("rcuscale", rcuscale);
     v.section("perturb", perturb);
     v.section("output", output);
   }

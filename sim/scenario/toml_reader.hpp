@@ -4,6 +4,7 @@
 #pragma once
 #include <fmt/format.h>
 
+#include <charconv>
 #include <set>
 #include <string>
 #include <toml++/toml.h>
@@ -83,6 +84,7 @@ class Reader {
   void operator()(std::string_view key, std::string& f, const Spec& s) {
     const auto* n = take(key);
     if (!n) return;
+    if (n->is_number() && numeric_choice(*n, s, f)) return;  // --set reclaim.kfree_rcu=5.6
     if (!n->is_string()) fail(n, key, "expected a string, got " + type_name(*n));
     const std::string v = n->as_string()->get();
     if (!s.choices.empty()) {
@@ -96,7 +98,7 @@ class Reader {
     }
     f = v;
   }
-  // `expect`: one outcome, or a table of outcomes by RCU flavour.
+  // `expect`: one outcome, or a table of outcomes under conditions (sim/scenario/expect.hpp).
   void operator()(std::string_view key, Expect& f, const Spec& s) {
     const auto* n = take(key);
     if (!n) return;
@@ -106,21 +108,35 @@ class Reader {
       f = e;
       return;
     }
-    if (!n->is_table())
-      fail(n, key, "expected an outcome or a table by flavour like { classic = \"oops\", "
-                   "tree = \"ok\" }, got " + type_name(*n));
+    if (!n->is_table() || n->as_table()->empty())
+      fail(n, key, "expected an outcome, or a table like { default = \"ok\", "
+                   "\"reclaim.kfree_rcu=5.6\" = \"bug\" }, got " + type_name(*n));
     Reader sub(*n->as_table(), full(key), file_, root_);
     Expect e;
     for (const auto& [k, v] : *n->as_table()) {
-      const std::string flavor(k.str());
-      if (!find_ops(rcu_flavors(), flavor))
-        sub.fail_at(k.source(), flavor, "not an RCU flavour (rcu.flavor's choices)");
+      const std::string cond(k.str());
       std::string outcome;
-      sub(flavor, outcome, s);
-      e.by_flavor.emplace_back(flavor, outcome);
+      sub(cond, outcome, s);
+      Expect::Rule r;
+      if (const std::string why = Expect::parse_rule(cond, outcome, r); !why.empty())
+        sub.fail_at(k.source(), cond, why);
+      e.rules.push_back(std::move(r));
     }
-    if (!e.per_flavor()) fail(n, key, "the table names no flavour");
     f = e;
+  }
+  // A number equal to one of the choices (a version such as 5.6 written without quotes) is that
+  // choice.
+  static bool numeric_choice(const toml::node& n, const Spec& s, std::string& f) {
+    const double v = n.value<double>().value();
+    for (auto c : s.choices) {
+      double d = 0;
+      const auto [p, ec] = std::from_chars(c.data(), c.data() + c.size(), d);
+      if (ec == std::errc() && p == c.data() + c.size() && d == v) {
+        f = std::string(c);
+        return true;
+      }
+    }
+    return false;
   }
   template <class T, class Parse>
   T unit_value(const toml::node* n, std::string_view key, const Spec& s, Parse parse) {
