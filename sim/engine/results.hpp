@@ -1,4 +1,5 @@
-// Result files of a run, written into a fresh directory that replaces DIR only when complete:
+// Result files of a run, written into an existing directory (an OutputDir's temporary one, which
+// replaces DIR only when complete):
 //   summary.json   resolved scenario, seed, version, outcome, failures, metrics
 //   events.csv     tracepoint events (time_ns,cpu,event,gp,head,func,qlen,count,detail)
 //   latencies.csv  one row per reclaimed object (queued_ns,freed_ns,latency_ns,cpu,path,bytes)
