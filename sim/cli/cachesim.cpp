@@ -56,13 +56,12 @@ void run(const Options& o) {
                                             parse_geometry(o.ll, "--LL"));
   const std::string too_big =
       memory_refusal(estimate_cachesim_memory(cfg), host_memory_limit(o.memory_limit));
-  if (!too_big.empty()) throw CLI::ValidationError("cachesim: " + too_big, kUsageExit);
+  if (!too_big.empty()) fail("--I1/--D1/--LL", too_big);
   std::unique_ptr<CachegrindReplay> replay_ptr;
   try {
     replay_ptr = std::make_unique<CachegrindReplay>(cfg);
   } catch (const std::bad_alloc&) {
-    throw CLI::ValidationError("cachesim: cannot allocate the tag arrays of --I1, --D1 and --LL",
-                               kUsageExit);
+    fail("--I1/--D1/--LL", "cannot allocate their tag arrays");
   }
   CachegrindReplay& replay = *replay_ptr;
   const bool from_stdin = o.trace == "-";

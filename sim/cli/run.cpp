@@ -50,12 +50,15 @@ void explain_heap_exhaustion(const nlohmann::json& summary) {
 }
 
 int cmd_run(const RunArgs& a) {
+  exit_on_signals();
+  // SimGrid puts in its own SIGINT handler (exit 1) as the engine starts: take it back as soon
+  // as the engine tells anything.
+  simgrid::s4u::Engine::on_platform_creation_cb([] { exit_on_signals(); });
+  simgrid::s4u::Engine::on_platform_created_cb([] { exit_on_signals(); });
+  simgrid::s4u::Engine::on_simulation_start_cb([] { exit_on_signals(); });
   const Config cfg = load(a);
   // The location is checked, and made, before the simulation: no run is lost to a bad --out.
   OutputDir out(a.out.empty() ? "results/" + cfg.name : a.out);
-  exit_on_signals();
-  // SimGrid puts in its own SIGINT handler (exit 1) as the engine starts: take it back.
-  simgrid::s4u::Engine::on_simulation_start_cb([] { exit_on_signals(); });
   RunOptions opt;
   opt.simgrid_args = engine_args().args;
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
