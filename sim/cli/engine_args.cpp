@@ -114,4 +114,15 @@ std::vector<char*> take_engine_args(int argc, char** argv) {
 
 const EngineArgs& engine_args() { return g_args; }
 
+std::vector<std::string> engine_args_for_run() {
+  std::vector<std::string> v = g_args.args;
+#ifdef __SANITIZE_ADDRESS__
+  const bool chosen = std::any_of(v.begin(), v.end(), [](const std::string& a) {
+    return a.rfind("--cfg=contexts/factory:", 0) == 0;
+  });
+  if (!chosen) v.insert(v.begin(), {"--log=xbt_cfg.thres:warning", "--cfg=contexts/factory:thread"});
+#endif
+  return v;
+}
+
 }  // namespace rcusim

@@ -20,5 +20,9 @@ std::vector<char*> take_engine_args(int argc, char** argv);
 // Checks one --cfg=... or --log=... word; throws std::invalid_argument.
 void check_engine_arg(const std::string& arg, EngineArgs& into);
 const EngineArgs& engine_args();
+// What the engine of this process's run gets: engine_args().args, and in an AddressSanitizer
+// build the thread context factory unless one was chosen (ASan cannot follow SimGrid's own stack
+// switching and warns of false positives).
+std::vector<std::string> engine_args_for_run();
 
 }  // namespace rcusim

@@ -60,7 +60,7 @@ int cmd_run(const RunArgs& a) {
   // The location is checked, and made, before the simulation: no run is lost to a bad --out.
   OutputDir out(a.out.empty() ? "results/" + cfg.name : a.out);
   RunOptions opt;
-  opt.simgrid_args = engine_args().args;
+  opt.simgrid_args = engine_args_for_run();
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.progress_after_s = a.progress_after_s;
   RunResult r;
