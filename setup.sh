@@ -55,7 +55,7 @@ case "$MODE" in
       # New inputs go to build-fuzz/; the committed seeds are read only. A crash fails the job
       # and leaves crash-* (the input) in build-fuzz/.
       (cd build-fuzz && "./fuzz_$name" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
-         -print_final_stats=1 "corpus/$name" "../fuzz/corpus/$name" 2>&1 | tail -40)
+         -print_final_stats=1 "corpus/$name" "../fuzz/corpus/$name" 2>&1 | grep -v "^\"" | tail -40)
     done
     echo "fuzz: 0 crashes"
     exit 0 ;;
