@@ -52,6 +52,18 @@ for sig in INT:130 TERM:143; do
   check "SIG${sig%:*}: previous results kept" test "$(sha256sum < "$T/r/summary.json")" = "$before"
 done
 
+# explore passes the signal on, keeps the previous results and leaves no temporary directory.
+expect 0 "" "$bin" explore scenarios/race/paul_a_to_e.toml --runs 1 --out "$T/ex"
+ex_before=$(sha256sum < "$T/ex/explore.csv")
+"$bin" explore scenarios/race/paul_a_to_e.toml --runs 100000 --out "$T/ex" >/dev/null 2>&1 &
+pid=$!
+wait_for "$T/ex.tmp-$pid/seed-2"
+kill -TERM "$pid"
+wait "$pid"
+check "explore SIGTERM: exit 143" test $? = 143
+check "explore SIGTERM: no temporary directory" test -z "$(ls -d "$T"/ex.* 2>/dev/null)"
+check "explore SIGTERM: previous results kept" test "$(sha256sum < "$T/ex/explore.csv")" = "$ex_before"
+
 # A failed write (here: the file size limit) removes the temporary directory and says why.
 (ulimit -f 8; trap '' XFSZ
  expect 2 "File too large" "$bin" run scenarios/smoke.toml --quiet --out "$T/r") || fail=1

@@ -84,6 +84,7 @@ int run_one(const std::vector<std::string>& argv, const std::string& log) {
 }
 
 int explore(ExploreArgs a) {
+  note_signals();
   a.seed = parse_seed(a.seed_text, "--seed");
   if (a.seed > kMaxSeed - (a.runs - 1))
     throw ScenarioError(fmt::format("--seed {} --runs {}: the last seed would pass {}", a.seed,
@@ -93,9 +94,9 @@ int explore(ExploreArgs a) {
   // The runs go to a temporary directory that replaces DIR (if rcusim wrote it) when complete.
   OutputDir out(a.out.empty() ? "results/" + cfg.name + "-explore" : a.out);
   const std::string dir = out.path().string(), tmp = out.tmp().string();
-  note_signals();
   std::vector<Outcome> outs;
   for (std::int64_t i = 0; i < a.runs; ++i) {
+    if (const int sig = signal_noted()) return kExitSignalBase + sig;
     const std::int64_t seed = a.seed + i;
     const std::string rdir = fmt::format("{}/seed-{}", tmp, seed);
     std::vector<std::string> argv{self_exe()};

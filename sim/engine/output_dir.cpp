@@ -82,7 +82,12 @@ OutputDir::OutputDir(const std::string& dir) : dir_(normalize_output(dir)) {
                                     dir_.parent_path().string(), ec.message()));
   }
   if (tmp_.string().size() >= sizeof g_tmp) fail(tmp_, "cannot create", ENAMETOOLONG);
-  fs::remove_all(tmp_, ec);  // left by a killed run with our pid: ours by its name
+  // A killed run with our pid may have left one; it is removed only if it is ours.
+  if (fs::exists(fs::symlink_status(tmp_, ec))) {
+    if (!fs::is_regular_file(fs::symlink_status(tmp_ / kOutputMarker, ec)))
+      fail(tmp_, "exists and rcusim did not write it", EEXIST);
+    fs::remove_all(tmp_, ec);
+  }
   if (::mkdir(tmp_.c_str(), 0777) != 0) fail(tmp_, "cannot create", errno);
   std::memcpy(g_tmp, tmp_.c_str(), tmp_.string().size() + 1);
   g_tmp_live = true;
