@@ -22,6 +22,7 @@
 #include "sim/cli/shell.hpp"
 #include "sim/cli/signals.hpp"
 #include "sim/cli/sweep.hpp"
+#include "sim/cli/sweep_dir.hpp"
 #include "sim/engine/output_dir.hpp"
 #include "sim/scenario/host_memory.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -48,13 +49,6 @@ struct SweepOptions {
   std::exit(code);
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string fnv64(std::string_view s) {
   std::uint64_t h = 14695981039346656037ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -77,54 +71,10 @@ std::vector<std::string> run_argv(const std::string& exe, const std::string& sce
 // version of rcusim. A rerun with the same fingerprint keeps the points already complete.
 std::string fingerprint(const std::string& scenario, const std::vector<SweepPoint>& grid,
                         const fs::path& dir) {
-  std::string text = std::string(RCUSIM_VERSION) + '\n' + slurp(scenario) + '\n';
+  std::string text = std::string(RCUSIM_VERSION) + '\n' + read_text(scenario) + '\n';
   for (const auto& p : grid)
     for (const auto& w : run_argv("rcusim", scenario, p, dir, std::nullopt)) text += w + '\n';
   return fnv64(text);
-}
-
-bool is_ours(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_directory(fs::symlink_status(p, ec)) &&
-         fs::is_regular_file(fs::symlink_status(p / kOutputMarker, ec));
-}
-
-// A sweep directory is ours to reuse: refuse a foreign one. Points of the same grid (same
-// fingerprint) that are complete are kept and returned; any other result directory rcusim left
-// there (an earlier grid's points, a killed run's <point>.tmp-PID) is removed, so that merge never
-// mixes old results with new ones.
-std::set<std::string> prepare_dir(const fs::path& dir, const std::string& fp,
-                                  const std::vector<SweepPoint>& grid) {
-  std::error_code ec;
-  const auto st = fs::status(dir, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    die(fmt::format("{}: cannot use it as the sweep directory: {}", dir.string(), ec.message()));
-  if (fs::exists(st) && !fs::is_directory(st)) die(fmt::format("{}: not a directory", dir.string()));
-  if (fs::exists(st) && !fs::is_empty(dir, ec) && !fs::exists(dir / "sweep.json", ec))
-    die(fmt::format("{}: exists and is not a sweep directory (no sweep.json); choose another --out",
-                    dir.string()));
-  fs::create_directories(dir, ec);
-  if (ec) die(fmt::format("{}: cannot create the sweep directory: {}", dir.string(), ec.message()));
-  if (::access(dir.c_str(), W_OK) != 0)
-    die(fmt::format("{}: cannot write there: {}", dir.string(), std::strerror(errno)));
-  bool same = false;
-  try {
-    same = json::parse(slurp(dir / "sweep.json")).value("fingerprint", "") == fp;
-  } catch (const json::exception&) {
-  }
-  std::set<std::string> names, done;
-  for (const auto& p : grid) names.insert(p.dir);
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!is_ours(e.path())) continue;
-    if (same && names.count(name) && fs::exists(e.path() / "summary.json", ec))
-      done.insert(name);
-    else
-      fs::remove_all(e.path(), ec);
-  }
-  for (const auto& n : names) fs::remove(dir / (n + ".log"), ec);
-  fs::remove(dir / "sweep.csv", ec);
-  return done;
 }
 
 void progress(bool tty, std::size_t done, std::size_t total, int failed) {
@@ -198,17 +148,6 @@ int run_points(const std::vector<std::string>& base_exe, const SweepOptions& o,
   return failed;
 }
 
-// An emitted job file: one `rcusim run ... --quiet` per line. Only such a file is replaced.
-bool is_job_file(const fs::path& p) {
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec) || fs::file_size(p, ec) > (64u << 20)) return false;
-  std::istringstream in(slurp(p));
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(" run ") == std::string::npos || !line.ends_with(" --quiet")) return false;
-  return true;
-}
-
 void write_jobs(const std::string& file, const std::vector<std::string>& base,
                 const SweepOptions& o, const std::vector<const SweepPoint*>& todo,
                 const fs::path& dir) {
@@ -269,7 +208,12 @@ void sweep(const SweepOptions& o) {
   const std::string scenario = fs::absolute(o.scenario).lexically_normal().string();
   const std::vector<std::string> base{self_exe(), scenario};
   const std::string fp = fingerprint(scenario, pl.grid, dir);
-  const std::set<std::string> done = prepare_dir(dir, fp, pl.grid);
+  std::set<std::string> done;
+  try {
+    done = prepare_dir(dir, fp, pl.grid);
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
 
   using ojson = nlohmann::ordered_json;
   ojson meta = {{"scenario", scenario},      {"keys", ojson::array()}, {"seeds", o.seeds},
@@ -312,7 +256,7 @@ void sweep(const SweepOptions& o) {
   int mismatched = 0;
   for (const auto& p : pl.grid) {
     try {
-      const json s = json::parse(slurp(dir / p.dir / "summary.json"));
+      const json s = json::parse(read_text(dir / p.dir / "summary.json"));
       const std::string expect = s.value("expect", "any"), outcome = s.value("outcome", "");
       mismatched += expect != "any" && expect != outcome;
     } catch (const json::exception&) {  // a point that failed to run: counted below
