@@ -3,13 +3,16 @@
 #   ./setup.sh          runs the default scenarios into results/ (the main job)
 #   ./setup.sh test     builds and runs every test (what CI runs)
 #   ./setup.sh build    only installs and builds
+#   ./setup.sh sanitize the tests and every scenario on an ASan+UBSan build (build-asan/; CI)
+#   ./setup.sh fuzz [S] each libFuzzer harness in fuzz/ for S seconds (default 60; build-fuzz/; CI)
 set -euo pipefail
 cd "$(dirname "$0")"
 MODE="${1:-run}"
 
 PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev doctest-dev
       libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev python3-matplotlib
-      parallel valgrind binutils)
+      parallel valgrind binutils ccache)
+[ "$MODE" = fuzz ] && PKGS+=(clang-14 libclang-rt-14-dev)
 # The main job: these scenarios, a trace replay, these sweeps, then plot.py over results/.
 DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e
                    race/with_rcu_barrier race/all_kfree_rcu race/cache_destroy_after_rcu_barrier
@@ -27,7 +30,40 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# ccache, when there, keeps rebuilds (and the three CI builds) short.
+LAUNCHER=()
+if command -v ccache >/dev/null; then
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
+case "$MODE" in
+  sanitize)
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DRCUSIM_SANITIZE=ON "${LAUNCHER[@]}" >/dev/null
+    cmake --build build-asan -j"$(nproc)"
+    # Any report (a leak too) fails the test that ran into it.
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ctest --test-dir build-asan -j"$(nproc)" --output-on-failure
+    exit 0 ;;
+  fuzz)
+    secs="${2:-60}"
+    cmake -S . -B build-fuzz -DRCUSIM_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 \
+      -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" >/dev/null
+    cmake --build build-fuzz -j"$(nproc)"
+    for src in fuzz/*.cpp; do
+      name=$(basename "$src" .cpp)
+      mkdir -p "build-fuzz/corpus/$name" "fuzz/corpus/$name"
+      echo "fuzz: $name for ${secs}s"
+      # New inputs go to build-fuzz/; the committed seeds are read only. A crash fails the job
+      # and leaves crash-* (the input) in build-fuzz/.
+      (cd build-fuzz && "./fuzz_$name" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+         -print_final_stats=1 "corpus/$name" "../fuzz/corpus/$name" 2>&1 | grep -v "^\"" | tail -40)
+    done
+    echo "fuzz: 0 crashes"
+    exit 0 ;;
+esac
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" >/dev/null
 cmake --build build -j"$(nproc)"
 
 case "$MODE" in

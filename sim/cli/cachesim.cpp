@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -12,12 +13,17 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/cli/host_limits.hpp"
+#include "sim/scenario/host_memory.hpp"
+
 namespace rcusim {
 
 namespace {
 
 constexpr int kUsageExit = 2;
 constexpr std::size_t kChunk = std::size_t{1} << 20;  // large reads; lines are ~20 bytes
+// Lackey's lines are short; the traced program's own output may be long, but not this long.
+constexpr std::size_t kMaxLine = std::size_t{1} << 20;
 
 std::string geometry_text(const LevelConfig& l) {
   return fmt::format("{},{},{}", l.size, l.assoc, l.line);
@@ -41,12 +47,23 @@ struct Options {
   std::string trace = "-";
   std::string i1, d1, ll;
   bool json = false;
+  std::optional<std::uint64_t> memory_limit;
 };
 
 void run(const Options& o) {
-  CachegrindReplay replay(cachegrind_config(parse_geometry(o.i1, "--I1"),
+  const CacheConfig cfg = cachegrind_config(parse_geometry(o.i1, "--I1"),
                                             parse_geometry(o.d1, "--D1"),
-                                            parse_geometry(o.ll, "--LL")));
+                                            parse_geometry(o.ll, "--LL"));
+  const std::string too_big =
+      memory_refusal(estimate_cachesim_memory(cfg), host_memory_limit(o.memory_limit));
+  if (!too_big.empty()) fail("--I1/--D1/--LL", too_big);
+  std::unique_ptr<CachegrindReplay> replay_ptr;
+  try {
+    replay_ptr = std::make_unique<CachegrindReplay>(cfg);
+  } catch (const std::bad_alloc&) {
+    fail("--I1/--D1/--LL", "cannot allocate their tag arrays");
+  }
+  CachegrindReplay& replay = *replay_ptr;
   const bool from_stdin = o.trace == "-";
   const std::string name = from_stdin ? "stdin" : o.trace;
   std::FILE* in = from_stdin ? stdin : std::fopen(o.trace.c_str(), "rb");
@@ -60,6 +77,8 @@ void run(const Options& o) {
   }
   if (!from_stdin) std::fclose(in);
   if (!error.empty()) fail(name, error);
+  if (counts.i_refs + counts.d_refs == 0)
+    fail(name, "no Lackey records (expected the output of valgrind --tool=lackey --trace-mem=yes)");
   fmt::print("{}", o.json ? format_json(counts) : format_table(counts));
 }
 
@@ -80,8 +99,23 @@ LevelConfig parse_geometry(std::string_view text, std::string_view option) {
 
 CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay) {
   std::vector<char> buf(kChunk);
+  std::size_t line_bytes = 0;  // since the last newline: the parser keeps them until one comes
+  std::uint64_t line = 1;
   for (;;) {
     const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
+    for (const char *p = buf.data(), *end = p + n; p < end;) {
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(end - p)));
+      if (nl == nullptr) {
+        line_bytes += std::size_t(end - p);
+        break;
+      }
+      line_bytes = 0;
+      ++line;
+      p = nl + 1;
+    }
+    if (line_bytes > kMaxLine)
+      throw std::runtime_error(fmt::format(
+          "line {}: longer than {} MiB without a newline: not a Lackey trace", line, kMaxLine >> 20));
     if (n > 0) replay.feed(std::string_view(buf.data(), n));
     if (n == buf.size()) continue;
     if (std::ferror(in)) throw std::runtime_error(std::strerror(errno));
@@ -126,6 +160,7 @@ void add_cachesim_command(CLI::App& app) {
   sub->add_option("--LL", o->ll, "unified last-level cache as size,assoc,line")
       ->capture_default_str();
   sub->add_flag("--json", o->json, "print one JSON object instead of a table");
+  add_memory_limit_option(*sub, o->memory_limit);
   sub->callback([o] { run(*o); });
 }
 

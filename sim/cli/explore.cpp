@@ -1,6 +1,12 @@
 #include "sim/cli/explore.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -10,8 +16,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "sim/scenario/scenario.hpp"
+#include "sim/cli/engine_args.hpp"
+#include "sim/cli/exit_codes.hpp"
+#include "sim/cli/host_limits.hpp"
+#include "sim/cli/run.hpp"
 #include "sim/cli/shell.hpp"
+#include "sim/cli/signals.hpp"
+#include "sim/engine/output_dir.hpp"
+#include "sim/scenario/host_memory.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,7 +34,9 @@ namespace {
 struct ExploreArgs {
   std::string scenario;
   std::int64_t runs = 20;
+  std::string seed_text = "1";
   std::int64_t seed = 1;
+  std::optional<std::uint64_t> memory_limit;
   std::vector<std::string> sets;
   double busy_jitter = 0.5;
   double softirq_defer = 0.0;
@@ -42,6 +57,7 @@ struct Outcome {
 std::vector<std::string> run_args(const ExploreArgs& a, std::int64_t seed) {
   std::vector<std::string> v{"run", a.scenario, "--seed", std::to_string(seed)};
   for (const auto& s : a.sets) v.insert(v.end(), {"--set", s});
+  for (const auto& e : engine_args().args) v.push_back(e);
   v.insert(v.end(), {"--set", fmt::format("perturb.tick_phase={}", a.fixed_ticks ? "false" : "true"),
                      "--set", fmt::format("perturb.busy_jitter={}", a.busy_jitter), "--set",
                      fmt::format("perturb.softirq_defer={}", a.softirq_defer), "--set",
@@ -55,22 +71,43 @@ std::string command(const std::vector<std::string>& args) {
   return c;
 }
 
-int explore(const ExploreArgs& a) {
+// Starts one explored run and waits for it; SIGINT/SIGTERM are passed on to it.
+// `log` as spawn() takes it: "/dev/null" for a quiet run, "" for this process's own output.
+int run_one(const std::vector<std::string>& argv, const std::string& log) {
+  const pid_t pid = spawn(argv, log);
+  int st = 0, forwarded = 0;
+  while (waitpid(pid, &st, 0) < 0) {
+    if (errno != EINTR) return -1;
+    if (const int sig = signal_noted(); sig && sig != forwarded) kill(pid, forwarded = sig);
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int explore(ExploreArgs a) {
+  note_signals();
+  a.seed = parse_seed(a.seed_text, "--seed");
+  if (a.seed > kMaxSeed - (a.runs - 1))
+    throw ScenarioError(fmt::format("--seed {} --runs {}: the last seed would pass {}", a.seed,
+                                    a.runs, kMaxSeed));
   const Config cfg = load_scenario(a.scenario, a.sets);  // bad input stops here, exit 2
-  const std::string dir = a.out.empty() ? "results/" + cfg.name + "-explore" : a.out;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  check_memory(a.scenario, estimate_memory(cfg, engine_args().stack_bytes), a.memory_limit);
+  // The runs go to a temporary directory that replaces DIR (if rcusim wrote it) when complete.
+  OutputDir out(a.out.empty() ? "results/" + cfg.name + "-explore" : a.out);
+  const std::string dir = out.path().string(), tmp = out.tmp().string();
   std::vector<Outcome> outs;
   for (std::int64_t i = 0; i < a.runs; ++i) {
+    if (const int sig = signal_noted()) return kExitSignalBase + sig;
     const std::int64_t seed = a.seed + i;
-    const std::string rdir = fmt::format("{}/seed-{}", dir, seed);
+    const std::string rdir = fmt::format("{}/seed-{}", tmp, seed);
     std::vector<std::string> argv{self_exe()};
     for (const auto& s : run_args(a, seed)) argv.push_back(s);
+    if (a.memory_limit) argv.insert(argv.end(), {"--memory-limit", fmt::format("{}B", *a.memory_limit)});
     argv.insert(argv.end(), {"--quiet", "--out", rdir});
-    const int code = wait_exit(spawn(argv, "/dev/null"));
-    if (code != 0 && code != 1) {
+    const int code = run_one(argv, "/dev/null");
+    if (const int sig = signal_noted()) return kExitSignalBase + sig;
+    if (code != kExitOk && code != kExitMismatch) {
       std::cerr << fmt::format("rcusim explore: run with seed {} failed (exit {})\n", seed, code);
-      return 2;
+      return code == kExitSignalBase + SIGINT || code == kExitSignalBase + SIGTERM ? code : kExitBadInput;
     }
     std::ifstream in(rdir + "/summary.json");
     const auto j = nlohmann::json::parse(in);
@@ -81,7 +118,7 @@ int explore(const ExploreArgs& a) {
   }
   if (isatty(STDERR_FILENO)) std::cerr << "\n";
 
-  std::ofstream csv(dir + "/explore.csv");
+  std::ofstream csv(tmp + "/explore.csv");
   csv << "seed,outcome,failure_ns,busy_ns\n";
   std::map<std::string, int> counts;
   for (const auto& o : outs) {
@@ -90,6 +127,9 @@ int explore(const ExploreArgs& a) {
     for (auto b : o.busy_ns) busy += (busy.empty() ? "" : " ") + std::to_string(b);
     csv << fmt::format("{},{},{},{}\n", o.seed, o.outcome, o.fail_ns >= 0 ? std::to_string(o.fail_ns) : "", busy);
   }
+  csv.close();
+  if (!csv) throw OutputError(fmt::format("{}/explore.csv: cannot write: {}", tmp, std::strerror(errno)));
+  out.commit();
   std::cout << fmt::format("explore {}: {} runs, seeds {}..{}: {} ok, {} oops, {} bug\n", cfg.name,
                            a.runs, a.seed, a.seed + a.runs - 1, counts["ok"], counts["oops"], counts["bug"]);
   std::cout << fmt::format("{:>8}  {:>14}  {:>8}  {:>14}\n", "seed", "busy (us)", "outcome", "failure (us)");
@@ -130,7 +170,7 @@ int explore(const ExploreArgs& a) {
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--out", fmt::format("{}/seed-{}", dir, bad->seed)});
   std::cout << std::flush;
-  wait_exit(spawn(argv, ""));  // prints that run's timeline and summary
+  run_one(argv, "");  // prints that run's timeline and summary
   std::cout << fmt::format("per-run results in {}/ (explore.csv)\n", dir);
   return 0;
 }
@@ -142,7 +182,8 @@ void add_explore_command(CLI::App& app) {
   auto* c = app.add_subcommand("explore", "rerun a scenario under seeded timing perturbations");
   c->add_option("scenario", a->scenario, "scenario file (TOML)")->required();
   c->add_option("--runs", a->runs, "number of runs")->check(CLI::Range(1, 100000));
-  c->add_option("--seed", a->seed, "first seed (runs use seed, seed+1, ...)")->check(CLI::NonNegativeNumber);
+  c->add_option("--seed", a->seed_text, "first seed (runs use seed, seed+1, ...)")->type_name("UINT");
+  add_memory_limit_option(*c, a->memory_limit);
   c->add_option("--set", a->sets, "override a scenario key: key.path=value (repeatable)");
   c->add_option("--busy-jitter", a->busy_jitter, "busy lengths scaled by U[1-j, 1+j]")->check(CLI::Range(0.0, 0.99));
   c->add_option("--softirq-defer", a->softirq_defer, "probability an irq-exit softirq is left to ksoftirqd")
@@ -151,17 +192,15 @@ void add_explore_command(CLI::App& app) {
   c->add_flag("--shuffle-cpus", a->shuffle, "place scripts on a random permutation of CPUs");
   c->add_option("--out", a->out, "directory for the runs (default results/<name>-explore)");
   c->callback([a] {
+    int rc = kExitBadInput;
     try {
-      const int rc = explore(*a);
-      if (rc) std::exit(rc);
+      rc = explore(*a);
     } catch (const ScenarioError& e) {
       std::cerr << "rcusim: " << e.what() << '\n';
-      std::exit(2);
-    } catch (const std::runtime_error& e) {  // a run could not be started
+    } catch (const std::exception& e) {  // a run could not be started, or its results read
       std::cerr << "rcusim explore: " << e.what() << '\n';
-      std::exit(2);
     }
-    std::exit(0);
+    std::exit(rc);
   });
 }
 

@@ -1,7 +1,5 @@
 #include "sim/cli/replay.hpp"
 
-#include "sim/scenario/expect.hpp"
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,11 +11,17 @@
 #include <memory>
 #include <stdexcept>
 
+#include "sim/cli/engine_args.hpp"
+#include "sim/cli/exit_codes.hpp"
+#include "sim/cli/run.hpp"
+#include "sim/cli/signals.hpp"
 #include "sim/cli/trace_args.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/output_dir.hpp"
 #include "sim/engine/replay_report.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/trace_output.hpp"
+#include "sim/scenario/expect.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace rcusim {
@@ -28,7 +32,7 @@ constexpr int kMaxCpus = 4096;  // machine.cpus' range
 struct ReplayArgs {
   std::string trace, scenario, out;
   std::vector<std::string> sets;
-  std::int64_t seed = -1;
+  std::string seed;
   bool quiet = false;
   TraceArgs tracing;
 };
@@ -83,7 +87,7 @@ Config replay_config(const ReplayArgs& a, const ReplayInput& in) {
   sets.insert(sets.end(), a.sets.begin(), a.sets.end());
   Config c = a.scenario.empty() ? parse_scenario("", "(replay defaults)", sets)
                                 : load_scenario(a.scenario, sets);
-  if (a.seed >= 0) c.seed = a.seed;
+  if (!a.seed.empty()) c.seed = parse_seed(a.seed, "--seed");
   if (c.machine.cpus < in.cpus)
     throw ScenarioError(fmt::format("{}: the trace has events on CPU {}, machine.cpus is {}",
                                     a.trace, in.cpus - 1, c.machine.cpus));
@@ -91,7 +95,8 @@ Config replay_config(const ReplayArgs& a, const ReplayInput& in) {
   return c;
 }
 
-int replay(const ReplayArgs& a, const std::vector<std::string>& sg_args) {
+int replay(const ReplayArgs& a) {
+  exit_on_signals();
   const TraceOptions tracing = trace_options(a.tracing);
   const ftrace::FtraceRead read = read_trace(a.trace);
   const ReplayInput in = replay_input(read.events);
@@ -105,9 +110,11 @@ int replay(const ReplayArgs& a, const std::vector<std::string>& sg_args) {
     throw BadTrace(fmt::format("{}: events on CPU {}: at most {} CPUs are simulated", a.trace,
                                in.cpus - 1, kMaxCpus));
   const Config cfg = replay_config(a, in);
+  // The location is checked, and made, before the simulation: no run is lost to a bad --out.
+  OutputDir out(a.out.empty() ? "results/" + cfg.name : a.out);
 
   RunOptions opt;
-  opt.simgrid_args = sg_args;
+  opt.simgrid_args = engine_args_for_run();
   opt.progress = !a.quiet && isatty(STDERR_FILENO);
   opt.trace = &tracing;
   const RunOptions::Replay plan{in.callbacks, in.functions};
@@ -119,21 +126,21 @@ int replay(const ReplayArgs& a, const std::vector<std::string>& sg_args) {
   const ReplayReport report = replay_report(a.trace, read, in, rcu_figures(r.figures->merged()));
   std::vector<ExtraFile> files = replay_files(report);
   for (ExtraFile& f : trace.files()) files.push_back(std::move(f));
-  const std::string dir = a.out.empty() ? "results/" + cfg.name : a.out;
-  write_results(dir, cfg, r, summary, files);
+  write_results(out.tmp().string(), cfg, r, summary, files);
+  out.commit();
   if (const std::string w = trace.warning(); !w.empty()) std::cerr << "rcusim: " << w << '\n';
   if (!a.quiet) {
     std::cout << summary_table(summary) << replay_table(report);
-    std::cout << fmt::format("results in {}/\n", dir);
+    std::cout << fmt::format("results in {}/\n", out.path().string());
   }
   const std::string outcome = summary["outcome"];
   const std::string expect = expected_outcome(cfg);
-  return expect != "any" && expect != outcome ? 1 : 0;
+  return expect != "any" && expect != outcome ? kExitMismatch : kExitOk;
 }
 
 }  // namespace
 
-void add_replay_command(CLI::App& app, const std::vector<std::string>& sg_args) {
+void add_replay_command(CLI::App& app) {
   auto a = std::make_shared<ReplayArgs>();
   auto* c = app.add_subcommand(
       "replay", "replay the call_rcu()/kfree_rcu() calls of an ftrace text trace and compare");
@@ -142,14 +149,14 @@ void add_replay_command(CLI::App& app, const std::vector<std::string>& sg_args) 
       ->required();
   c->add_option("--scenario", a->scenario, "base scenario (TOML); default: every key's default");
   c->add_option("--set", a->sets, "override a scenario key: key.path=value (repeatable)");
-  c->add_option("--seed", a->seed, "seed, overriding the scenario's")->check(CLI::NonNegativeNumber);
+  c->add_option("--seed", a->seed, "seed, overriding the scenario's")->type_name("UINT");
   c->add_option("--out", a->out, "result directory (default results/replay-<trace name>)");
   c->add_flag("--quiet", a->quiet, "print nothing but errors");
   add_trace_options(*c, a->tracing);
-  c->callback([a, &sg_args] {
-    int rc = 2;
+  c->callback([a] {
+    int rc = kExitBadInput;
     try {
-      rc = replay(*a, sg_args);
+      rc = replay(*a);
     } catch (const ScenarioError& e) {
       std::cerr << "rcusim: " << e.what() << '\n';
     } catch (const std::exception& e) {

@@ -12,7 +12,7 @@ class App;
 
 namespace rcusim {
 
-// `sg_args`: SimGrid's --cfg/--log options, passed to the engine.
-void add_replay_command(CLI::App& app, const std::vector<std::string>& sg_args);
+// `replay TRACE`: SimGrid's --cfg/--log options (sim/cli/engine_args.hpp) go to its engine.
+void add_replay_command(CLI::App& app);
 
 }  // namespace rcusim

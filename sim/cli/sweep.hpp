@@ -2,6 +2,7 @@
 // lists and seeds (as local subprocesses, or as a job file for GNU Parallel or Slurm), then
 // gather every point's summary.json into DIR/sweep.csv.
 #pragma once
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,7 +45,10 @@ bool natural_less(const std::string& a, const std::string& b);
 // Throws std::runtime_error on a missing sweep.json or an unreadable summary.
 std::string merge_sweep(const std::string& dir);
 
-// Registers `sweep` and `merge`. Both run from their CLI11 callbacks and exit the process
+// Writes `text` to `p` through a temporary file and a rename. Throws std::runtime_error.
+void write_atomically(const std::filesystem::path& p, const std::string& text);
+
+// Registers `sweep` and `merge` (sweep_run.cpp). Both run from their CLI11 callbacks and exit the process
 // with status 2 on bad input (3 when some sweep point failed to run).
 void add_sweep_commands(CLI::App& app);
 

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -187,9 +189,10 @@ namespace {
 void write_file(const fs::path& p, const std::string& what,
                 const std::function<void(std::ostream&)>& body) {
   std::ofstream os(p, std::ios::binary);
-  if (!os) throw std::runtime_error(fmt::format("{}: cannot write {}", p.string(), what));
+  if (!os) throw std::runtime_error(fmt::format("{}: cannot write {}: {}", p.string(), what, std::strerror(errno)));
   body(os);
-  if (!os) throw std::runtime_error(fmt::format("{}: write failed", p.string()));
+  os.close();
+  if (!os) throw std::runtime_error(fmt::format("{}: writing {} failed: {}", p.string(), what, std::strerror(errno)));
 }
 
 }  // namespace
@@ -197,11 +200,7 @@ void write_file(const fs::path& p, const std::string& what,
 void write_results(const std::string& dir, const Config& cfg, const RunResult& r,
                    const nlohmann::json& summary, const std::vector<ExtraFile>& extra) {
   const Kernel& k = *r.kernel;
-  const fs::path final_dir(dir);
-  if (final_dir.has_parent_path()) fs::create_directories(final_dir.parent_path());
-  const fs::path tmp = fs::path(dir + fmt::format(".tmp-{}", getpid()));
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
+  const fs::path tmp(dir);
   write_file(tmp / "summary.json", "summary", [&](std::ostream& os) { os << summary.dump(2) << '\n'; });
   if (cfg.output.events)
     write_file(tmp / "events.csv", "events", [&](std::ostream& os) { r.log->write_csv(os, k.freq); });
@@ -219,11 +218,6 @@ void write_results(const std::string& dir, const Config& cfg, const RunResult& r
       os << fmt::format("{},{},{}\n", k.freq.to_ns(Cycles{x.time}), x.objects, x.bytes);
   });
   for (const ExtraFile& f : extra) write_file(tmp / f.name, f.name, f.write);
-  // Swap the complete directory into place; a reader never sees a half-written result.
-  const fs::path old = fs::path(dir + fmt::format(".old-{}", getpid()));
-  if (fs::exists(final_dir)) fs::rename(final_dir, old);
-  fs::rename(tmp, final_dir);
-  fs::remove_all(old);
 }
 
 std::string summary_table(const nlohmann::json& j) {

@@ -1,4 +1,5 @@
-// Result files of a run, written into a fresh directory that replaces DIR only when complete:
+// Result files of a run, written into an existing directory (an OutputDir's temporary one, which
+// replaces DIR only when complete):
 //   summary.json   resolved scenario, seed, version, outcome, failures, metrics
 //   events.csv     tracepoint events (time_ns,cpu,event,gp,head,func,qlen,count,detail,
 //                  level,grplo,grphi,mask,qsmask)

@@ -22,6 +22,11 @@ const toml::node* nth(const toml::table& root, const char* arr, std::size_t i,
   return b && b->is_array() ? b->as_array()->get(j) : e;
 }
 
+// "12" names a CPU of the machine (digits only, checked by the caller; no overflow).
+bool cpu_exists(const std::string& digits, const Config& c) {
+  return digits.size() <= 5 && std::stoll(digits) < c.machine.cpus;
+}
+
 // Modules, callbacks and scripts refer to each other by name: check every reference.
 void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
   std::set<std::string> modules, callbacks, labels, fns;
@@ -92,9 +97,9 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
         bool ok = false;
         if (kind == "gp_end") ok = arg.empty() && colon == std::string::npos;
         else if (kind == "queued" || kind == "invoked") ok = labels.count(arg) > 0;
-        else if (kind == "donelist") ok = labels.count(arg) > 0 || (numeric && std::stoll(arg) < c.machine.cpus);
+        else if (kind == "donelist") ok = labels.count(arg) > 0 || (numeric && cpu_exists(arg, c));
         else if (kind == "unload") ok = modules.count(arg) > 0;
-        else if (kind == "barrier_done") ok = numeric && std::stoll(arg) < c.machine.cpus;
+        else if (kind == "barrier_done") ok = numeric && cpu_exists(arg, c);
         if (!ok)
           fail(ev == &a.after ? "after" : "until",
                "\"" + e + "\" is not an event: use queued:<label>, donelist:<label>, invoked:<label>, "
@@ -179,6 +184,10 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
     if (w.read + w.update + w.user + w.idle <= 0)
       top.fail(n, fmt::format("workload[{}]", i), "all activity weights are zero");
   }
+  validate_workload_cpus(c, top, root);
+  validate_progress(c, top, root);
+  validate_name(c, top, root);
+  validate_heap(c, top, root);
   validate_scripts(c, top, root);
   try {
     expected_outcome(c);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "sim/scenario/toml_guard.hpp"
 #include "sim/scenario/toml_reader.hpp"
 
 namespace rcusim {
@@ -21,6 +22,8 @@ void apply_override(toml::table& root, const std::string& spec) {
   if (eq == std::string::npos || eq == 0)
     throw ScenarioError(fmt::format("--set: {}: expected key.path=value", spec));
   const std::string path = spec.substr(0, eq), value = spec.substr(eq + 1);
+  if (const std::string why = toml_guard(value); !why.empty())
+    throw ScenarioError(fmt::format("--set {}: value {}", path, why.substr(why.find(':') + 2)));
   toml::table parsed;
   try {
     parsed = toml::parse("v = " + value, "--set " + path);
@@ -32,16 +35,20 @@ void apply_override(toml::table& root, const std::string& spec) {
   std::istringstream in(path);
   std::vector<std::string> segs;
   while (std::getline(in, seg, '.')) segs.push_back(seg);
+  if (segs.size() > kMaxKeyDepth)
+    throw ScenarioError(fmt::format("--set {}: a key deeper than {} levels", path.substr(0, 64), kMaxKeyDepth));
   for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
     toml::node* n = t->get(segs[i]);
     const bool indexed = !segs[i + 1].empty() &&
                          segs[i + 1].find_first_not_of("0123456789") == std::string::npos;
-    if (!n && indexed) {  // e.g. workload.0.read with no [[workload]] in the file
+    // e.g. workload.0.read with no [[workload]] in the file, or with `workload = []`
+    const bool empty_array = n && n->is_array() && n->as_array()->empty();
+    if ((!n || empty_array) && indexed) {
       if (segs[i + 1].size() > 2)
         throw ScenarioError(fmt::format("--set: {}: index {} is too large", path, segs[i + 1]));
       toml::array arr;
       for (std::size_t k = 0; k <= std::stoul(segs[i + 1]); ++k) arr.push_back(toml::table{});
-      n = t->insert(segs[i], std::move(arr)).first->second.as_array();
+      n = t->insert_or_assign(segs[i], std::move(arr)).first->second.as_array();
     }
     if (n && n->is_array_of_tables() && indexed) {
       std::size_t idx = 0;
@@ -103,6 +110,8 @@ std::vector<int> parse_cpu_list(const std::string& s, int ncpus) {
 
 Config parse_scenario(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides) {
+  if (const std::string why = toml_guard(text); !why.empty())
+    throw ScenarioError(fmt::format("{}:{}", source_name, why.rfind("line ", 0) == 0 ? why.substr(5) : " " + why));
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -125,6 +134,9 @@ Config load_scenario(const std::string& path, const std::vector<std::string>& ov
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw ScenarioError(fmt::format("{}: cannot open scenario file (not a regular file)", path));
+  if (std::filesystem::file_size(path, ec) > kMaxScenarioBytes && !ec)
+    throw ScenarioError(fmt::format("{}: larger than {} MiB: not a scenario file", path,
+                                    kMaxScenarioBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError(fmt::format("{}: cannot open scenario file", path));
   std::stringstream ss;

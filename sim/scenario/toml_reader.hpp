@@ -71,7 +71,9 @@ class Reader {
     const auto* n = take(key);
     if (!n) return;
     if (!n->is_number()) fail(n, key, "expected a number, got " + type_name(*n));
-    const double v = n->value<double>().value();
+    // An integer beyond 2^53 has no exact double: toml++'s value<double>() gives none.
+    const double v = n->is_integer() ? static_cast<double>(n->as_integer()->get())
+                                     : n->as_floating_point()->get();
     check_range(n, key, v, s);
     f = v;
   }
@@ -232,5 +234,11 @@ class Reader {
 
 // Every cross-key check of a read scenario (shares, ranges, names scripts refer to).
 void validate(const Config& c, Reader& top, const toml::table& root);
+// Parts of it (check_limits.cpp): the output name, one workload per CPU, time that advances,
+// a heap that holds the initial objects.
+void validate_name(const Config& c, Reader& top, const toml::table& root);
+void validate_workload_cpus(const Config& c, Reader& top, const toml::table& root);
+void validate_progress(const Config& c, Reader& top, const toml::table& root);
+void validate_heap(const Config& c, Reader& top, const toml::table& root);
 
 }  // namespace rcusim::detail
