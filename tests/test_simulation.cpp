@@ -42,8 +42,7 @@ TEST_CASE("sim: smoke reclaims through both paths and drains") {
 TEST_CASE("sim: same seed gives the same bytes with every SimGrid context factory") {
   const Run a = run_cli(kSmoke);
   REQUIRE(a.exit_code == 0);
-  for (const char* factory : {"", "--cfg=contexts/factory:ucontext", "--cfg=contexts/factory:raw",
-                              "--cfg=contexts/factory:boost", "--cfg=contexts/factory:thread"}) {
+  for (const std::string& factory : context_factories()) {
     CAPTURE(factory);
     const Run b = run_cli(std::string(kSmoke) + " " + factory);
     REQUIRE(b.exit_code == 0);

@@ -100,9 +100,9 @@ TEST_CASE("tree: every committed scenario meets the outcome it expects of tree")
 TEST_CASE("tree: the kthread's actor keeps runs byte-identical across SimGrid context factories") {
   const Run a = run_cli("run scenarios/smoke.toml" + kTree, "ctx");
   REQUIRE(a.exit_code == 0);
-  for (const char* factory : {"--cfg=contexts/factory:thread", "--cfg=contexts/factory:ucontext"}) {
+  for (const std::string& factory : context_factories()) {
     CAPTURE(factory);
-    const Run b = run_cli("run scenarios/smoke.toml " + std::string(factory) + kTree, "ctx");
+    const Run b = run_cli("run scenarios/smoke.toml " + factory + kTree, "ctx");
     REQUIRE(b.exit_code == 0);
     for (const char* f : {"summary.json", "events.csv", "latencies.csv", "series.csv"})
       CHECK(a.file(f) == b.file(f));

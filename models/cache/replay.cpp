@@ -1,10 +1,19 @@
 #include "models/cache/replay.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <stdexcept>
 #include <utility>
+#include <vector>
 
 namespace rcusim {
 
 namespace {
+constexpr std::size_t kChunk = std::size_t{1} << 20;  // large reads; lines are ~20 bytes
+// Lackey's lines are short; the traced program's own output may be long, but not this long.
+constexpr std::size_t kMaxLine = std::size_t{1} << 20;
+
 // Instruction and data references are kept apart by class, as Cachegrind keeps I and D apart.
 constexpr MemClass kText = MemClass::reader_code;
 constexpr MemClass kData = MemClass::reader_data;
@@ -52,6 +61,34 @@ CachegrindCounts CachegrindReplay::counts() const {
   c.d1_misses = k.level(CacheLevel::l1d).misses[d];
   c.lld_misses = k.level(CacheLevel::llc).misses[d];
   return c;
+}
+
+CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay) {
+  std::vector<char> buf(kChunk);
+  std::size_t line_bytes = 0;  // since the last newline: the parser keeps them until one comes
+  std::uint64_t line = 1;
+  for (;;) {
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
+    for (const char *p = buf.data(), *end = p + n; p < end;) {
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(end - p)));
+      if (nl == nullptr) {
+        line_bytes += std::size_t(end - p);
+        break;
+      }
+      line_bytes = 0;
+      ++line;
+      p = nl + 1;
+    }
+    if (line_bytes > kMaxLine)
+      throw std::runtime_error(fmt::format(
+          "line {}: longer than {} MiB without a newline: not a Lackey trace", line, kMaxLine >> 20));
+    if (n > 0) replay.feed(std::string_view(buf.data(), n));
+    if (n == buf.size()) continue;
+    if (std::ferror(in)) throw std::runtime_error(std::strerror(errno));
+    break;
+  }
+  replay.finish();
+  return replay.counts();
 }
 
 }  // namespace rcusim

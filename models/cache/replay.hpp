@@ -5,6 +5,7 @@
 // `valgrind --tool=cachegrind --cache-sim=yes` on the same program.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <string_view>
 
 #include "models/cache/hierarchy.hpp"
@@ -20,6 +21,12 @@ struct CachegrindCounts {
 // The geometry (size, assoc, line) of I1, D1 and a unified LL, everything else at its default,
 // and the L2 off.
 CacheConfig cachegrind_config(const LevelConfig& i1, const LevelConfig& d1, const LevelConfig& ll);
+
+class CachegrindReplay;
+// Reads `in` to its end in large chunks through `replay` and returns its counts. Throws
+// std::runtime_error on a read error or a line over 1 MiB (not a Lackey trace), and
+// LackeyError on a malformed record.
+CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay);
 
 class CachegrindReplay {
  public:

@@ -21,9 +21,6 @@ namespace rcusim {
 namespace {
 
 constexpr int kUsageExit = 2;
-constexpr std::size_t kChunk = std::size_t{1} << 20;  // large reads; lines are ~20 bytes
-// Lackey's lines are short; the traced program's own output may be long, but not this long.
-constexpr std::size_t kMaxLine = std::size_t{1} << 20;
 
 std::string geometry_text(const LevelConfig& l) {
   return fmt::format("{},{},{}", l.size, l.assoc, l.line);
@@ -97,33 +94,6 @@ LevelConfig parse_geometry(std::string_view text, std::string_view option) {
   return l;
 }
 
-CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay) {
-  std::vector<char> buf(kChunk);
-  std::size_t line_bytes = 0;  // since the last newline: the parser keeps them until one comes
-  std::uint64_t line = 1;
-  for (;;) {
-    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
-    for (const char *p = buf.data(), *end = p + n; p < end;) {
-      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(end - p)));
-      if (nl == nullptr) {
-        line_bytes += std::size_t(end - p);
-        break;
-      }
-      line_bytes = 0;
-      ++line;
-      p = nl + 1;
-    }
-    if (line_bytes > kMaxLine)
-      throw std::runtime_error(fmt::format(
-          "line {}: longer than {} MiB without a newline: not a Lackey trace", line, kMaxLine >> 20));
-    if (n > 0) replay.feed(std::string_view(buf.data(), n));
-    if (n == buf.size()) continue;
-    if (std::ferror(in)) throw std::runtime_error(std::strerror(errno));
-    break;
-  }
-  replay.finish();
-  return replay.counts();
-}
 
 std::string format_table(const CachegrindCounts& c) {
   std::string out;

@@ -18,9 +18,6 @@ namespace rcusim {
 // CLI::ValidationError (exit code 2) whose message names `option`.
 LevelConfig parse_geometry(std::string_view text, std::string_view option);
 
-// Reads `in` to its end in large chunks through `replay` and returns its counts. Throws
-// std::runtime_error on a read error and LackeyError on a malformed record.
-CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay);
 
 std::string format_table(const CachegrindCounts& c);
 // One JSON object with exactly the keys I_refs, I1_misses, LLi_misses, D_refs, D1_misses,
