@@ -93,3 +93,25 @@ actions = [ { at = "1ms", do = "call_rcu", callback = "release" } ]
 )");
   CHECK(run_cli("run " + path).exit_code == 1);
 }
+
+TEST_CASE("heap bugs: running out of the simulated heap is a limit, not a kernel bug") {
+  const std::string path = write_scenario("heap-limit", "oom.toml", R"(
+name = "oom"
+duration = "5ms"
+workload = []
+[heap]
+size = "8MiB"
+[[script]]
+cpu = 0
+actions = [ { at = "1ms", do = "kfree_rcu", count = 100000, size = "512B" } ]
+)");
+  int code = -1;
+  const std::string out =
+      shell(std::string(RCUSIM_BINARY) + " run " + path + " --quiet --out " + fresh_dir("oom"), &code);
+  CHECK(code == 0);
+  CHECK(out.find("raise heap.size") != std::string::npos);
+  const Run r = run_cli("run " + path, "oom-summary");
+  const auto s = r.summary();
+  CHECK(s["outcome"] == "limit");
+  CHECK(s["failures"][0]["kind"] == "heap_exhausted");
+}

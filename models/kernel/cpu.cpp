@@ -64,7 +64,12 @@ void Cpu::fetch_cached(const Function& f, MemClass cls) {
 void Cpu::fail(const std::string& kind, const std::string& message) {
   const Cycles t = now();
   k_.stats.failures.push_back({t.v, id_, kind, message});
-  const Ev ev = kind == "oops" ? Ev::oops : kind == "bug" ? Ev::bug : Ev::use_after_free;
+  // The simulated heap running out is a limit of the configuration, not a kernel failure: the
+  // timeline says so, no tracepoint does.
+  const Ev ev = kind == "oops"             ? Ev::oops
+                : kind == "bug"            ? Ev::bug
+                : kind == "heap_exhausted" ? Ev::note
+                                           : Ev::use_after_free;
   k_.tp.emit({t.v, id_, ev, 0, 0, 0, -1, -1, message});
   if (kind == "oops" && k_.stop_on_oops) k_.stop();
 }

@@ -69,7 +69,7 @@ struct LatencyRow {
 struct Failure {
   std::int64_t time;  // cycles
   int cpu;
-  std::string kind;   // oops | bug | use_after_free
+  std::string kind;   // oops | bug | use_after_free | heap_exhausted (a configuration limit)
   std::string message;
 };
 
@@ -113,14 +113,15 @@ struct Stats {
     return static_cast<int>(locks.size() - 1);
   }
 
-  // ok | oops | bug: what the simulated kernel did.
+  // ok | oops | bug: what the simulated kernel did; `limit` when nothing went wrong in the kernel
+  // until the run hit a limit of its configuration (the simulated heap ran out: heap.size).
   std::string outcome() const {
-    bool bug = false;
+    bool bug = false, limit = false;
     for (const auto& f : failures) {
       if (f.kind == "oops") return "oops";
-      bug = true;
+      (f.kind == "heap_exhausted" ? limit : bug) = true;
     }
-    return bug ? "bug" : "ok";
+    return bug ? "bug" : limit ? "limit" : "ok";
   }
 
   void queued(std::uint64_t bytes) {

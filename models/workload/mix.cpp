@@ -148,7 +148,8 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
                                                   : kmalloc(cpu, ty.size);
   if (!nw) {
-    cpu.fail("bug", fmt::format("out of memory: no room for a {}-byte object in heap.size", ty.size));
+    cpu.fail("heap_exhausted",
+             fmt::format("out of memory: no room for a {}-byte object: raise heap.size", ty.size));
     k.stop();
     return;
   }

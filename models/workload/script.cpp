@@ -103,7 +103,7 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
   for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
     const Addr obj = cache ? kmem_cache_alloc(cpu, *cache) : kmalloc(cpu, size);
     if (!obj) {
-      cpu.fail("bug", "out of memory in a scripted allocation: raise heap.size");
+      cpu.fail("heap_exhausted", "out of memory in a scripted allocation: raise heap.size");
       k.stop();
       return;
     }

@@ -130,8 +130,10 @@ int explore(ExploreArgs a) {
   csv.close();
   if (!csv) throw OutputError(fmt::format("{}/explore.csv: cannot write: {}", tmp, std::strerror(errno)));
   out.commit();
-  std::cout << fmt::format("explore {}: {} runs, seeds {}..{}: {} ok, {} oops, {} bug\n", cfg.name,
-                           a.runs, a.seed, a.seed + a.runs - 1, counts["ok"], counts["oops"], counts["bug"]);
+  std::cout << fmt::format("explore {}: {} runs, seeds {}..{}: {} ok, {} oops, {} bug{}\n", cfg.name,
+                           a.runs, a.seed, a.seed + a.runs - 1, counts["ok"], counts["oops"],
+                           counts["bug"],
+                           counts["limit"] ? fmt::format(", {} hit heap.size", counts["limit"]) : "");
   std::cout << fmt::format("{:>8}  {:>14}  {:>8}  {:>14}\n", "seed", "busy (us)", "outcome", "failure (us)");
   auto sorted = outs;
   std::sort(sorted.begin(), sorted.end(), [](const Outcome& x, const Outcome& y) {

@@ -46,7 +46,7 @@ Config load(const RunArgs& a) {
 // A run that ran out of simulated heap hit a limit of its configuration, not a kernel bug.
 void explain_heap_exhaustion(const nlohmann::json& summary) {
   for (const auto& f : summary["failures"])
-    if (f["message"].get<std::string>().find("out of memory") != std::string::npos) {
+    if (f["kind"] == "heap_exhausted") {
       std::cerr << "rcusim: the simulated heap ran out (a limit of the configuration, not a "
                    "kernel bug): raise heap.size\n";
       return;

@@ -64,7 +64,7 @@ struct Config {
     v("description", description, Spec{.doc = "free text"});
     v("seed", seed, Spec{0, 9.007e15, {}, "seed of every generator (overridden by --seed)"});
     v("expect", expect,
-      Spec{.choices = {"any", "ok", "oops", "bug"},
+      Spec{.choices = {"any", "ok", "oops", "bug", "limit"},
            .doc = "expected outcome; a different one exits 1. Or outcomes under conditions: "
                   "{ default = \"ok\", \"reclaim.kfree_rcu=5.6,5.7\" = \"bug\" } (a bare "
                   "flavour name is the condition rcu.flavor=<name>)"});
