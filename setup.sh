@@ -11,7 +11,7 @@ MODE="${1:-run}"
 
 PKGS=(build-essential cmake pkg-config libsimgrid-dev libboost-dev libfmt-dev doctest-dev
       libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev python3-matplotlib
-      parallel valgrind binutils ccache)
+      parallel valgrind binutils ccache clang-format)
 [ "$MODE" = fuzz ] && PKGS+=(clang-14 libclang-rt-14-dev)
 # The main job: these scenarios, a trace replay, these sweeps, then plot.py over results/.
 DEFAULT_SCENARIOS=(smoke trivial_vs_kfree_rcu kernel_2_6_27_mix race/paul_a_to_e

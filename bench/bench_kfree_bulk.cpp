@@ -14,9 +14,9 @@
 // Only kfree_bulk()'s cycles are counted. Allocation and the hash run through the cache model
 // unpriced; the published figures count allocation too (and test03's hashing).
 //   bench_kfree_bulk          (no arguments) prints a table, then one JSON line
+#include <fmt/format.h>
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -35,7 +35,7 @@ namespace {
 constexpr std::uint32_t kObjSize = 256;
 constexpr std::uint32_t kPrefill = bench::ObjHash::kSize * 32 * 8;
 constexpr std::uint64_t kObjects = 100000;
-constexpr Addr kObjhash = layout::kModulesVaddr + 0x2000;    // the module's objhash[]
+constexpr Addr kObjhash = layout::kModulesVaddr + 0x2000;     // the module's objhash[]
 constexpr Addr kGlobalObjs = layout::kModulesVaddr + 0x3000;  // GLOBAL_OBJS[], the freed array
 
 // Published cycles per object, allocation and free together, i7-4790K @ 4 GHz, 256-byte objects.
@@ -47,8 +47,8 @@ constexpr Addr kGlobalObjs = layout::kModulesVaddr + 0x3000;  // GLOBAL_OBJS[], 
 struct Published {
   int bulk, rfc, rfc_before, test01;
 };
-constexpr Published kPublished[] = {{1, 47, 42, 49},    {8, 20, 17, 18},    {16, 20, 69, 17},
-                                    {32, 20, 83, 18},   {64, 68, 86, 20},   {128, 72, 97, 27},
+constexpr Published kPublished[] = {{1, 47, 42, 49},   {8, 20, 17, 18},  {16, 20, 69, 17},
+                                    {32, 20, 83, 18},  {64, 68, 86, 20}, {128, 72, 97, 27},
                                     {250, 73, 100, 37}};
 
 struct Totals {
@@ -60,8 +60,9 @@ class Bench {
  public:
   Bench()
       : fn_(syms_.add_kernel(Function{"kmem_cache_free_bulk", 0, kKmemCacheFreeBulkText})),
-        cpu_slab_(place({BulkTouch::Kind::cpu_freelist, 16, cache_id_ * layout::kKmemCacheCpuSize},
-                        0, 0)->addr) {}
+        cpu_slab_(
+            place({BulkTouch::Kind::cpu_freelist, 16, cache_id_ * layout::kKmemCacheCpuSize}, 0, 0)
+                ->addr) {}
   Heap& heap() { return heap_; }
   void touch(Addr a, std::uint32_t size, AccessKind k) {
     cache_.access(0, a, size, k, MemClass::payload);
@@ -171,8 +172,9 @@ std::string cells(const nlohmann::ordered_json& r) {
 }
 
 void print_header() {
-  fmt::print("kfree_bulk() on the SLUB heap model: cycles per object freed (free only; the published "
-             "figures count alloc + free)\n");
+  fmt::print(
+      "kfree_bulk() on the SLUB heap model: cycles per object freed (free only; the published "
+      "figures count alloc + free)\n");
   fmt::print("{:>4} | {:<47} | {:<11} | {:<47}\n", "", "model, quick reuse (allocate n, free them)",
              "published", "model, worst-case order (test03's hash)");
   const std::string cols = fmt::format("{:>6} ={:>5} +{:>5} +{:>5}  {:>5} {:>5} {:>6}", "cycles",

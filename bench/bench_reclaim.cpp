@@ -68,8 +68,8 @@ nlohmann::json run_rcusim(const rcusim::Config& cfg) {
           {"objects", s["metrics"]["reclaimed_objects"]},
           {"switches", s["metrics"]["actor_switches"]},
           {"peak_waiting", s["metrics"]["waiting_for_reclaim"]["peak_objects"]},
-          {"simulated_cpu_seconds", static_cast<double>(s["simulated_ns"].get<std::int64_t>()) * 1e-9 *
-                                        static_cast<double>(cfg.machine.cpus)},
+          {"simulated_cpu_seconds", static_cast<double>(s["simulated_ns"].get<std::int64_t>()) *
+                                        1e-9 * static_cast<double>(cfg.machine.cpus)},
           {"rss", peak_rss_bytes()},
           {"heap_bytes", heap}};
 }
@@ -155,21 +155,21 @@ int main(int argc, char** argv) {
     const auto bare = in_child([&] {
       return run_bare(static_cast<int>(cfg.machine.cpus), static_cast<std::uint64_t>(switches));
     });
-    bare_ratio.push_back((wall / switches) / (bare["wall"].get<double>() / bare["switches"].get<double>()));
+    bare_ratio.push_back((wall / switches) /
+                         (bare["wall"].get<double>() / bare["switches"].get<double>()));
   }
-  const nlohmann::json out = {
-      {"scenario", cfg.name},
-      {"cpus", cfg.machine.cpus},
-      {"memory_model", cfg.memory.model},
-      {"reps", reps},
-      {"reclaimed_objects", last["objects"]},
-      {"reclaimed_objects_per_wall_second", median(rate)},
-      {"actor_switches_per_reclaimed_object", median(spo)},
-      {"peak_rss_bytes", last["rss"]},
-      {"simulated_heap_bytes", last["heap_bytes"]},
-      {"rss_overhead_bytes_per_waiting_object", median(rss_over)},
-      {"wall_seconds_per_simulated_cpu_second", median(wall_per_cpu_s)},
-      {"time_per_switch_vs_bare_simgrid_loop", median(bare_ratio)}};
+  const nlohmann::json out = {{"scenario", cfg.name},
+                              {"cpus", cfg.machine.cpus},
+                              {"memory_model", cfg.memory.model},
+                              {"reps", reps},
+                              {"reclaimed_objects", last["objects"]},
+                              {"reclaimed_objects_per_wall_second", median(rate)},
+                              {"actor_switches_per_reclaimed_object", median(spo)},
+                              {"peak_rss_bytes", last["rss"]},
+                              {"simulated_heap_bytes", last["heap_bytes"]},
+                              {"rss_overhead_bytes_per_waiting_object", median(rss_over)},
+                              {"wall_seconds_per_simulated_cpu_second", median(wall_per_cpu_s)},
+                              {"time_per_switch_vs_bare_simgrid_loop", median(bare_ratio)}};
   std::printf("%s\n", out.dump(2).c_str());
   return 0;
 }

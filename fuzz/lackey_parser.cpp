@@ -22,8 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     p.feed(text.substr(0, cut), on_record);
     p.feed(text.substr(cut), on_record);
     p.finish(on_record);
-  } catch (const rcusim::LackeyError&) {
-  }
+  } catch (const rcusim::LackeyError&) {}
   sink = bytes;  // keeps the records from being optimised out
   return 0;
 }

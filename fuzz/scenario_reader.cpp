@@ -18,7 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::string> sets(parts.begin() + 1, parts.end());
   try {
     rcusim::parse_scenario(parts[0], "fuzz.toml", sets);
-  } catch (const rcusim::ScenarioError&) {
-  }
+  } catch (const rcusim::ScenarioError&) {}
   return 0;
 }

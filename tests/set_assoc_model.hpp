@@ -24,7 +24,8 @@ class ModelSet {
   };
   // Every way starts empty (a line no reference uses), as in the cache: an invalidated tag goes
   // to the LRU end even when empty ways are left above it.
-  explicit ModelSet(std::uint32_t assoc) : assoc_(assoc), ways_(assoc, Way{kNoLine, false, false}) {}
+  explicit ModelSet(std::uint32_t assoc)
+      : assoc_(assoc), ways_(assoc, Way{kNoLine, false, false}) {}
 
   SetAssocCache::Ref ref(std::uint64_t line) {
     auto it = find_any(line);
@@ -76,8 +77,7 @@ class ModelSet {
 
 // `ops` random operations on a cache of `sets` x `assoc` and on the model; returns how many
 // answers differed (every one is also reported by doctest).
-inline int differential_run(std::uint32_t sets, std::uint32_t assoc, std::uint64_t seed,
-                            int ops) {
+inline int differential_run(std::uint32_t sets, std::uint32_t assoc, std::uint64_t seed, int ops) {
   HostArena arena;
   // Two caches side by side in one arena: lookups that read past the first one's last set see
   // the second's tags, which must not count.
@@ -114,7 +114,8 @@ inline int differential_run(std::uint32_t sets, std::uint32_t assoc, std::uint64
       check(cache.owned(line) == m.owned(line));
     }
   }
-  for (std::uint64_t line = 0; line < lines; ++line) check(cache.contains(line) == model[line % sets].contains(line));
+  for (std::uint64_t line = 0; line < lines; ++line)
+    check(cache.contains(line) == model[line % sets].contains(line));
   return wrong;
 }
 

@@ -44,8 +44,9 @@ struct TempDirs {
 inline std::string fresh_dir(const std::string& tag) {
   static TempDirs made;
   static int n = 0;
-  const auto base = std::filesystem::temp_directory_path() /
-                    ("rcusim-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(n++));
+  const auto base =
+      std::filesystem::temp_directory_path() /
+      ("rcusim-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(n++));
   std::filesystem::remove_all(base);
   made.dirs.push_back(base);
   return base.string();
@@ -90,7 +91,8 @@ inline std::vector<std::string> context_factories() {
 inline Run run_cli(const std::string& args, const std::string& tag = "run") {
   Run r;
   r.dir = fresh_dir(tag);
-  r.out = shell(std::string(RCUSIM_BINARY) + " " + args + " --out " + r.dir + " --quiet", &r.exit_code);
+  r.out =
+      shell(std::string(RCUSIM_BINARY) + " " + args + " --out " + r.dir + " --quiet", &r.exit_code);
   return r;
 }
 

@@ -22,8 +22,8 @@
 #include "models/cache/host_arena.hpp"
 #include "models/cache/replay.hpp"
 #include "models/cache/set_assoc.hpp"
-#include "sim/cli/cachesim.hpp"
 #include "sim/base/rng.hpp"
+#include "sim/cli/cachesim.hpp"
 #include "tests/set_assoc_model.hpp"
 
 using namespace rcusim;
@@ -70,9 +70,9 @@ void check_same_levels(const CacheCounters& a, const CacheCounters& b) {
 TEST_CASE("cache: a set keeps LRU order and drops the LRU way on a conflict") {
   using Ref = SetAssocCache::Ref;
   HostArena arena;
-  SetAssocCache c(LevelConfig{4 * 64 * 2, 4, 64, Cycles{4}}, arena);  // 2 sets x 4 ways
+  SetAssocCache c(LevelConfig{4 * 64 * 2, 4, 64, Cycles{4}}, arena);        // 2 sets x 4 ways
   for (std::uint64_t line : {0, 2, 4, 6}) CHECK(c.ref(line) == Ref::miss);  // set 0 fills
-  CHECK(c.ref(0) == Ref::hit);  // 0 becomes MRU; 2 is now LRU
+  CHECK(c.ref(0) == Ref::hit);   // 0 becomes MRU; 2 is now LRU
   CHECK(c.ref(8) == Ref::miss);  // assoc + 1 lines in one set
   CHECK_FALSE(c.contains(2));
   for (std::uint64_t line : {0, 4, 6, 8}) CHECK(c.contains(line));
@@ -408,7 +408,10 @@ TEST_CASE("cache: invalidating a coarse holder set builds no caches for idle CPU
 TEST_CASE("cache: holder sets are exact up to three CPUs, then coarse groups") {
   auto members = [](const Holders& h, std::uint64_t w) {
     std::set<int> m;
-    h.any(w, [&](int cpu) { m.insert(cpu); return false; });
+    h.any(w, [&](int cpu) {
+      m.insert(cpu);
+      return false;
+    });
     return m;
   };
   auto yes = [](int) { return true; };
@@ -461,7 +464,7 @@ TEST_CASE("cache: the indirect predictor remembers the last target per call site
   CHECK(h.indirect_call(0, site, kfree) == Cycles{0});
   CHECK(h.indirect_call(0, site, other) == miss);  // target changed
   CHECK(h.indirect_call(0, site, other) == Cycles{0});
-  CHECK(h.indirect_call(1, site, other) == miss);  // per CPU
+  CHECK(h.indirect_call(1, site, other) == miss);            // per CPU
   CHECK(h.indirect_call(0, site + 0x10000, other) == miss);  // a different site
   const CacheCounters& k = h.cache_counters(0);
   CHECK(k.indirect_calls == 5);

@@ -19,8 +19,11 @@ TEST_CASE("cache claim: kfree_rcu I-cache misses stay flat while the trivial pat
   nlohmann::json s[2];
   const int types[2] = {1, 1024};
   for (int i = 0; i < 2; ++i) {
-    const Run r = run_cli("run scenarios/cache_distinct_callbacks.toml --set duration=\\\"5ms\\\""
-                          " --set objects.types=" + std::to_string(types[i]), "claim");
+    const Run r = run_cli(
+        "run scenarios/cache_distinct_callbacks.toml --set duration=\\\"5ms\\\""
+        " --set objects.types=" +
+            std::to_string(types[i]),
+        "claim");
     REQUIRE(r.exit_code == 0);
     s[i] = r.summary();
     REQUIRE(s[i]["metrics"]["paths"]["kfree_rcu"]["reclaimed"].get<int>() > 500);
@@ -32,8 +35,9 @@ TEST_CASE("cache claim: kfree_rcu I-cache misses stay flat while the trivial pat
   CHECK(l1i(s[0], "kfree_rcu") < 0.05);
   CHECK(l1i(s[1], "kfree_rcu") < 0.05);
   // The misses are the callbacks' own text.
-  CHECK(s[1]["metrics"]["paths"]["trivial_kfree"]["cache_misses_by_class_per_object"]["callback_text"]["L1I"]
-            .get<double>() > 1.5);
+  CHECK(s[1]["metrics"]["paths"]["trivial_kfree"]["cache_misses_by_class_per_object"]
+         ["callback_text"]["L1I"]
+             .get<double>() > 1.5);
   // And they cost cycles on the trivial path only.
   CHECK(cycles(s[1], "trivial_kfree") - cycles(s[0], "trivial_kfree") > 50);
   CHECK(cycles(s[1], "kfree_rcu") - cycles(s[0], "kfree_rcu") < 20);
@@ -57,7 +61,9 @@ TEST_CASE("cache claim: reader code footprint competes for the I-cache") {
   const char* footprint[2] = {"256B", "64KiB"};
   for (int i = 0; i < 2; ++i) {
     const Run r = run_cli(std::string("run scenarios/smoke.toml --set 'memory.model=\"cache\"'"
-                                      " --set workload.0.code_footprint=") + footprint[i], "footprint");
+                                      " --set workload.0.code_footprint=") +
+                              footprint[i],
+                          "footprint");
     REQUIRE(r.exit_code == 0);
     l1i[i] = r.summary()["metrics"]["cache"]["l1i"]["misses"].get<std::uint64_t>();
   }

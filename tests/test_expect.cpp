@@ -34,7 +34,8 @@ TEST_CASE("expect: a plain outcome, and any by default") {
 
 TEST_CASE("expect: a condition holds for any of its values, else the default applies") {
   CHECK(outcome(kTable) == "ok");  // rfc-2008
-  for (const char* g : {"5.6", "5.7", "6.1", "6.3"}) CHECK(outcome(kTable, {std::string("reclaim.kfree_rcu=") + g}) == "bug");
+  for (const char* g : {"5.6", "5.7", "6.1", "6.3"})
+    CHECK(outcome(kTable, {std::string("reclaim.kfree_rcu=") + g}) == "bug");
   CHECK(outcome(kTable, {"reclaim.kfree_rcu=6.12"}) == "ok");
   CHECK(outcome(kTable, {"reclaim.kfree_rcu=\"3.0\""}) == "ok");
   // Without a default, no condition holding means any.
@@ -62,12 +63,16 @@ TEST_CASE("expect: keys inside arrays of tables, and the table in the resolved s
 }
 
 TEST_CASE("expect: bad tables name file, line and key") {
-  CHECK(error_of("expect = { default = \"fine\" }\n").find("s.toml:1:22: expect.default: \"fine\" is not one of") == 0);
-  CHECK(error_of("expect = { spruce = \"ok\" }\n").find("expect.spruce: not \"default\", a condition") !=
-        std::string::npos);
+  CHECK(error_of("expect = { default = \"fine\" }\n")
+            .find("s.toml:1:22: expect.default: \"fine\" is not one of") == 0);
+  CHECK(error_of("expect = { spruce = \"ok\" }\n")
+            .find("expect.spruce: not \"default\", a condition") != std::string::npos);
   CHECK(error_of("expect = { \"machine.cpu=4\" = \"ok\" }\n")
-            .find("s.toml:1:10: expect: \"machine.cpu=4\": machine.cpu is not a scenario key") == 0);
-  CHECK(error_of("expect = {}\n").find("expect: expected an outcome, or a table") != std::string::npos);
-  CHECK(error_of("expect = 3\n").find("expect: expected an outcome, or a table") != std::string::npos);
+            .find("s.toml:1:10: expect: \"machine.cpu=4\": machine.cpu is not a scenario key") ==
+        0);
+  CHECK(error_of("expect = {}\n").find("expect: expected an outcome, or a table") !=
+        std::string::npos);
+  CHECK(error_of("expect = 3\n").find("expect: expected an outcome, or a table") !=
+        std::string::npos);
   CHECK(error_of("expect = { \"=x\" = \"ok\" }\n").find("a condition is") != std::string::npos);
 }

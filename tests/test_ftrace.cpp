@@ -117,8 +117,8 @@ TEST_CASE("ftrace format: the context columns") {
   CHECK(format_context(ctx("a", 1234567, 12, "....", 99'999'999'999'499)) ==
         "               a-1234567 [012] .... 99999.999999: ");
   // No flags column, comm of 16 bytes or more, 9-digit pid, nanoseconds.
-  CHECK(format_context(ctx("a-very-long-comm", 123456789, 1234, "", 5'000'000'001),
-                       TimeUnit::ns) == "a-very-long-comm-123456789 [1234]      5.000000001: ");
+  CHECK(format_context(ctx("a-very-long-comm", 123456789, 1234, "", 5'000'000'001), TimeUnit::ns) ==
+        "a-very-long-comm-123456789 [1234]      5.000000001: ");
   // Padding counts bytes, as printf does, not display width.
   CHECK(format_context(ctx("\xc3\xa9t\xc3\xa9", 7, 1, "")).substr(0, 17) ==
         "           \xc3\xa9t\xc3\xa9-");
@@ -216,8 +216,9 @@ TEST_CASE("ftrace reader: older kernels' and trace-cmd's forms") {
   CHECK(fields_of("x-1 [000] .... 1.000000: rcu_grace_period: rcu_preempt 18446744073709550417 "
                   "start") == RcuFields{GracePeriod{"rcu_preempt", -1199, "start"}});
   // trace-cmd report: no flags column, padded event name, raw "0x" pointers, nanoseconds.
-  LineResult tc = parsed("          <idle>-0     [001]  1234.567890123: rcu_invoke_callback:  "
-                         "rcu_preempt rhp=0xffff888100a3c000 func=file_free_rcu.constprop.0  ");
+  LineResult tc = parsed(
+      "          <idle>-0     [001]  1234.567890123: rcu_invoke_callback:  "
+      "rcu_preempt rhp=0xffff888100a3c000 func=file_free_rcu.constprop.0  ");
   REQUIRE(tc.kind == LineKind::rcu);
   CHECK(tc.line.comm == "<idle>");
   CHECK(tc.line.flags.empty());
@@ -228,8 +229,9 @@ TEST_CASE("ftrace reader: older kernels' and trace-cmd's forms") {
                   "bulk=0x0xffff888100a3c000 nr_records=3") ==
         RcuFields{InvokeKfreeBulkCallback{"rcu_preempt", hashed(0xffff888100a3c000), 3}});
   // record-tgid column, a comm with spaces and dashes, CRLF.
-  LineResult tg = parsed("  my-prog name-42      (     40) [002] d..1. 5.000001: rcu_fqs: "
-                         "rcu_sched 12 3 kick\r");
+  LineResult tg = parsed(
+      "  my-prog name-42      (     40) [002] d..1. 5.000001: rcu_fqs: "
+      "rcu_sched 12 3 kick\r");
   REQUIRE(tg.kind == LineKind::rcu);
   CHECK(tg.line.comm == "my-prog name");
   CHECK(tg.line.pid == 42);

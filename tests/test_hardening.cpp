@@ -27,8 +27,10 @@ std::string error_of(const std::string& text, std::vector<std::string> sets = {}
 
 TEST_CASE("guard: dotted keys are counted outside strings and comments, floats are not keys") {
   CHECK(toml_guard("a.b.c = 1.5\nx = [1.0, 2.0, 3.0]\n").empty());
-  CHECK(toml_guard("s = \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\"").empty());
-  CHECK(toml_guard("# a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\n").empty());
+  CHECK(toml_guard("s = \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\"")
+            .empty());
+  CHECK(toml_guard("# a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\n")
+            .empty());
   std::string deep = "x = 1\n";
   for (int i = 0; i <= kMaxKeyDepth; ++i) deep += "a.";
   CHECK(toml_guard(deep + "b = 1\n") == "line 2: a dotted key deeper than 32 levels");
@@ -42,10 +44,12 @@ TEST_CASE("scenario: names, overlapping workloads and heap size are checked up f
   CHECK(error_of("name = \"\"\n").find("name: \"\" must not be empty") != std::string::npos);
   CHECK(error_of("[[workload]]\ncpus = \"0-1\"\n[[workload]]\ncpus = \"1\"\n")
             .find("workload[1].cpus: CPU 1 already runs workload[0]") != std::string::npos);
-  CHECK(error_of("[heap]\nsize = \"1MiB\"\n[table]\nslots = 100000\n").find("s.toml:2:8: heap.size:") == 0);
-  CHECK(error_of("[objects]\nkfree_only = 9007199254740993\n").find("objects.kfree_only: 9007199254740992 is out of range") !=
-        std::string::npos);
-  CHECK(parse_scenario("workload = []\n", "s.toml", {"workload.0.read=2"}).workload.at(0).read == 2);
+  CHECK(error_of("[heap]\nsize = \"1MiB\"\n[table]\nslots = 100000\n")
+            .find("s.toml:2:8: heap.size:") == 0);
+  CHECK(error_of("[objects]\nkfree_only = 9007199254740993\n")
+            .find("objects.kfree_only: 9007199254740992 is out of range") != std::string::npos);
+  CHECK(parse_scenario("workload = []\n", "s.toml", {"workload.0.read=2"}).workload.at(0).read ==
+        2);
 }
 
 TEST_CASE("output: only new, empty or rcusim-written directories are accepted") {
@@ -93,18 +97,23 @@ TEST_CASE("output: a commit swaps the results in, an abandoned directory leaves 
 }
 
 TEST_CASE("memory: every committed scenario fits a small host, huge caches do not") {
-  for (const char* f : {"smoke", "bench_64cpu", "scale", "kernel_2_6_27_mix", "barrier_cost",
-                        "cache_distinct_callbacks", "future_trivial_fraction", "trivial_vs_kfree_rcu"}) {
+  for (const char* f :
+       {"smoke", "bench_64cpu", "scale", "kernel_2_6_27_mix", "barrier_cost",
+        "cache_distinct_callbacks", "future_trivial_fraction", "trivial_vs_kfree_rcu"}) {
     CAPTURE(f);
     const Config c = load_scenario(std::string(RCUSIM_SOURCE_DIR) + "/scenarios/" + f + ".toml");
     const MemoryNeed n = estimate_memory(c, 8 << 20);
     CHECK(n.resident() < (2ull << 30));
     CHECK(memory_refusal(n, MemoryLimit{4ull << 30, "test", 64ull << 30}).empty());
   }
-  const Config big = parse_scenario("[machine]\ncpus = 64\n[memory]\nmodel = \"cache\"\n[cache.l2]\nsize = \"16GiB\"\n", "s.toml");
-  const std::string why = memory_refusal(estimate_memory(big, 8 << 20), MemoryLimit{16ull << 30, "test", ~0ull});
+  const Config big = parse_scenario(
+      "[machine]\ncpus = 64\n[memory]\nmodel = \"cache\"\n[cache.l2]\nsize = \"16GiB\"\n",
+      "s.toml");
+  const std::string why =
+      memory_refusal(estimate_memory(big, 8 << 20), MemoryLimit{16ull << 30, "test", ~0ull});
   CHECK(why.find("cache tag arrays (machine.cpus x cache.l1i/l1d/l2.size") != std::string::npos);
   const Config many = parse_scenario("[machine]\ncpus = 4096\n", "s.toml");
-  CHECK(memory_refusal(estimate_memory(many, 8 << 20), MemoryLimit{16ull << 30, "test", 16ull << 30})
-            .find("RLIMIT_AS") != std::string::npos);
+  CHECK(
+      memory_refusal(estimate_memory(many, 8 << 20), MemoryLimit{16ull << 30, "test", 16ull << 30})
+          .find("RLIMIT_AS") != std::string::npos);
 }

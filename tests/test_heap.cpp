@@ -36,8 +36,8 @@ TEST_CASE("heap: the free pointer lives in the freed object's first word") {
   const Addr a = h.kmalloc(64), b = h.kmalloc(64);
   CHECK(h.kfree(a));
   CHECK(h.kfree(b));
-  CHECK(h.read_u64(b) == a);      // b -> a -> ...
-  CHECK(h.kmalloc(64) == b);      // LIFO reuse, popped from the bytes
+  CHECK(h.read_u64(b) == a);  // b -> a -> ...
+  CHECK(h.kmalloc(64) == b);  // LIFO reuse, popped from the bytes
   CHECK(h.kmalloc(64) == a);
 }
 

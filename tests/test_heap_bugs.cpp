@@ -24,7 +24,8 @@ workload = []
 cpus = 2
 [[module]]
 name = "buggy"
-callbacks = [ { name = "buggy_release_rcu", kind = ")" + kind + R"(", struct_size = "64B" } ]
+callbacks = [ { name = "buggy_release_rcu", kind = ")" +
+                           kind + R"(", struct_size = "64B" } ]
 [[script]]
 cpu = 1
 actions = [
@@ -64,7 +65,9 @@ TEST_CASE("heap bugs: a correct callback is ok") {
   CHECK(r.summary()["outcome"] == "ok");
 }
 
-TEST_CASE("heap bugs: double free") { check_bug("double_free", "Object already free", "kmalloc-64"); }
+TEST_CASE("heap bugs: double free") {
+  check_bug("double_free", "Object already free", "kmalloc-64");
+}
 
 TEST_CASE("heap bugs: invalid free of a pointer inside the object") {
   check_bug("invalid_free", "Invalid object pointer", "kmalloc-64");
@@ -106,8 +109,8 @@ cpu = 0
 actions = [ { at = "1ms", do = "kfree_rcu", count = 100000, size = "512B" } ]
 )");
   int code = -1;
-  const std::string out =
-      shell(std::string(RCUSIM_BINARY) + " run " + path + " --quiet --out " + fresh_dir("oom"), &code);
+  const std::string out = shell(
+      std::string(RCUSIM_BINARY) + " run " + path + " --quiet --out " + fresh_dir("oom"), &code);
   CHECK(code == 0);
   CHECK(out.find("raise heap.size") != std::string::npos);
   const Run r = run_cli("run " + path, "oom-summary");

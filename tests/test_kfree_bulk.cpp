@@ -55,14 +55,16 @@ void check_same_heap(World& a, World& b, bool same_order) {
     CHECK(a.h.cache(c).live == b.h.cache(c).live);
     const auto& pa = a.h.cache(c).partial;
     const auto& pb = b.h.cache(c).partial;
-    CHECK(std::set<std::uint32_t>(pa.begin(), pa.end()) == std::set<std::uint32_t>(pb.begin(), pb.end()));
+    CHECK(std::set<std::uint32_t>(pa.begin(), pa.end()) ==
+          std::set<std::uint32_t>(pb.begin(), pb.end()));
   }
   for (Addr o : a.objs) {
     const auto oa = a.h.find(o), ob = b.h.find(o);
     REQUIRE(oa);
     CHECK_FALSE(oa->live);
     CHECK(a.h.poison_intact(*oa));
-    for (Addr off = 8; off + 8 <= oa->size; off += 8) CHECK(a.h.read_u64(o + off) == b.h.read_u64(o + off));
+    for (Addr off = 8; off + 8 <= oa->size; off += 8)
+      CHECK(a.h.read_u64(o + off) == b.h.read_u64(o + off));
     const auto la = freelist(a.h, o), lb = freelist(b.h, o);
     if (same_order) CHECK(la == lb);
     CHECK(std::set<Addr>(la.begin(), la.end()) == std::set<Addr>(lb.begin(), lb.end()));
@@ -142,7 +144,8 @@ TEST_CASE("kfree_bulk: taken entries are swapped out, the others keep their orde
   REQUIRE(c.size() == 3);
   CHECK(c[1] == h.find(x1)->cache * layout::kKmemCacheCpuSize);  // each its cache's CPU slab
   CHECK(c[2] == h.find(x2)->cache * layout::kKmemCacheCpuSize);
-  CHECK(std::count_if(t.begin(), t.end(), [](const BulkTouch& x) { return x.kind == Kind::array_write; }) == 4);
+  CHECK(std::count_if(t.begin(), t.end(),
+                      [](const BulkTouch& x) { return x.kind == Kind::array_write; }) == 4);
   const auto l = freelist(h, a0);
   REQUIRE(l.size() >= 3);
   CHECK(std::vector<Addr>(l.begin(), l.begin() + 3) ==
@@ -161,7 +164,8 @@ TEST_CASE("kfree_bulk: kmalloc_large objects are freed one by one") {
   CHECK(st.misses == 1);
   CHECK(h.pages_used() == pages - 4);
   CHECK_FALSE(h.find(big));
-  CHECK(std::count_if(t.begin(), t.end(), [](const BulkTouch& x) { return x.kind == Kind::large_free; }) == 1);
+  CHECK(std::count_if(t.begin(), t.end(),
+                      [](const BulkTouch& x) { return x.kind == Kind::large_free; }) == 1);
   CHECK(h.objects_live() == 0);
 }
 
@@ -195,7 +199,8 @@ TEST_CASE("kfree_bulk: invalid pointers are BUGs and free nothing") {
   const BulkFreeStats st = h.kfree_bulk(p, t);
   CHECK(st.objects == 2);  // b's list takes a; a + 8 is in the same slab and rejected
   CHECK(st.bugs == 2);
-  CHECK(bugs.any("BUG kmalloc-64 (Not tainted): Invalid object pointer 0x" + fmt::format("{:x}", a + 8)));
+  CHECK(bugs.any("BUG kmalloc-64 (Not tainted): Invalid object pointer 0x" +
+                 fmt::format("{:x}", a + 8)));
   CHECK(bugs.any("not a slab object"));
   CHECK(h.objects_live() == 0);
   const std::uint32_t other = h.kmem_cache_create("other", 64);
@@ -219,12 +224,15 @@ TEST_CASE("kfree_bulk: the touches, on the CPU slab and off it") {
     CHECK(st.slow == 0);
     const Addr pg = h.struct_page(o[16]);
     const std::vector<std::pair<Kind, Addr>> want = {
-        {Kind::array_read, 16}, {Kind::slab_lookup, pg}, {Kind::fp_write, o[18]},
-        {Kind::array_read, 8},  {Kind::slab_lookup, pg}, {Kind::fp_write, o[17]},
-        {Kind::array_read, 0},  {Kind::slab_lookup, pg}, {Kind::fp_write, o[16]},
-        {Kind::fp_read, o[16]}, {Kind::fp_write, o[16]}, {Kind::fp_read, o[17]},
-        {Kind::fp_write, o[17]}, {Kind::fp_read, o[18]}, {Kind::fp_write, o[18]},
-        {Kind::cpu_freelist, cache * layout::kKmemCacheCpuSize}, {Kind::fp_write, o[16]}};
+        {Kind::array_read, 16},  {Kind::slab_lookup, pg},
+        {Kind::fp_write, o[18]}, {Kind::array_read, 8},
+        {Kind::slab_lookup, pg}, {Kind::fp_write, o[17]},
+        {Kind::array_read, 0},   {Kind::slab_lookup, pg},
+        {Kind::fp_write, o[16]}, {Kind::fp_read, o[16]},
+        {Kind::fp_write, o[16]}, {Kind::fp_read, o[17]},
+        {Kind::fp_write, o[17]}, {Kind::fp_read, o[18]},
+        {Kind::fp_write, o[18]}, {Kind::cpu_freelist, cache * layout::kKmemCacheCpuSize},
+        {Kind::fp_write, o[16]}};
     std::vector<std::pair<Kind, Addr>> got;
     for (const BulkTouch& x : t) got.emplace_back(x.kind, x.addr);
     CHECK(got == want);

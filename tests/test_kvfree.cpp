@@ -15,10 +15,13 @@ namespace {
 // A 2-CPU machine (HZ=1000) where CPU 0 runs `cpu0` and CPU 1 runs `cpu1` (script action lists).
 Run run_gen(const std::string& tag, const std::string& gen, const std::string& cpu0,
             const std::string& cpu1 = "", const std::string& sets = "") {
-  std::string s = "name = \"" + tag + "\"\nexpect = \"ok\"\nduration = \"2ms\"\ndrain = \"6s\"\n"
+  std::string s = "name = \"" + tag +
+                  "\"\nexpect = \"ok\"\nduration = \"2ms\"\ndrain = \"6s\"\n"
                   "workload = []\n[machine]\ncpus = 2\n[reclaim]\nkfree_rcu = \"" +
-                  gen + "\"\n[[module]]\nname = \"m\"\ncallbacks = [ { name = \"m_free\", kind = "
-                  "\"trivial_kfree\" } ]\n[[script]]\ncpu = 0\nactions = [" + cpu0 + "]\n";
+                  gen +
+                  "\"\n[[module]]\nname = \"m\"\ncallbacks = [ { name = \"m_free\", kind = "
+                  "\"trivial_kfree\" } ]\n[[script]]\ncpu = 0\nactions = [" +
+                  cpu0 + "]\n";
   if (!cpu1.empty()) s += "[[script]]\ncpu = 1\nactions = [" + cpu1 + "]\n";
   const Run r = run_cli("run " + write_scenario(tag, "s.toml", s) + " " + sets, tag);
   REQUIRE(r.exit_code == 0);
@@ -39,7 +42,8 @@ Events of(const Run& r, const std::string& ev, const std::string& detail = "") {
 
 std::vector<long> bulk_sizes(const Run& r) {
   std::vector<long> v;
-  for (const auto& e : of(r, "rcu_invoke_kfree_bulk_callback")) v.push_back(std::stol(e.at("count")));
+  for (const auto& e : of(r, "rcu_invoke_kfree_bulk_callback"))
+    v.push_back(std::stol(e.at("count")));
   std::sort(v.begin(), v.end());
   return v;
 }
@@ -55,7 +59,8 @@ const char* kOne = "{ at = \"1ms\", do = \"kfree_rcu\", count = 100, size = \"64
 
 }  // namespace
 
-TEST_CASE("kvfree 5.6: the monitor drains HZ/50 after the first kfree_rcu(), one call_rcu() a batch") {
+TEST_CASE(
+    "kvfree 5.6: the monitor drains HZ/50 after the first kfree_rcu(), one call_rcu() a batch") {
   // HZ/50 jiffies is 20 ms whatever HZ is.
   const Run hz250 = run_gen("k56hz", "5.6", kOne, "", "--set machine.hz=250");
   const auto mon250 = of(hz250, "workqueue_execute_start", "kfree_rcu_monitor");
@@ -67,7 +72,7 @@ TEST_CASE("kvfree 5.6: the monitor drains HZ/50 after the first kfree_rcu(), one
   REQUIRE(mon.size() == 1);
   CHECK(ms(mon[0]) >= 21.0);  // armed in jiffy 1, fires at the tick of jiffy 21
   CHECK(ms(mon[0]) < 22.0);
-  CHECK(rcu_works(r) == 1);   // the whole batch: one callback
+  CHECK(rcu_works(r) == 1);  // the whole batch: one callback
   const auto freed = of(r, "rcu_invoke_kvfree_callback");
   CHECK(freed.size() == 100);  // one by one, after the grace period
   const auto gp_end = of(r, "rcu_grace_period", "end");
@@ -94,7 +99,8 @@ TEST_CASE("kvfree 5.6: two batches in flight per CPU, a third waits for one (039
   CHECK(r.summary()["metrics"]["paths"]["kfree_rcu"]["reclaimed"] == 30);
 }
 
-TEST_CASE("kvfree 5.7: pages of 509 pointers freed by kfree_bulk(), the rcu_head list when no page") {
+TEST_CASE(
+    "kvfree 5.7: pages of 509 pointers freed by kfree_bulk(), the rcu_head list when no page") {
   const char* many = "{ at = \"1ms\", do = \"kfree_rcu\", count = 600, size = \"64B\" }";
   const Run r = run_gen("k57", "5.7", many);
   CHECK(bulk_sizes(r) == std::vector<long>{91, 509});
@@ -126,9 +132,10 @@ TEST_CASE("kvfree 6.1: the drain waits 5*HZ, a page's worth re-arms it for the n
   REQUIRE(!mon.empty());
   CHECK(ms(mon[0]) >= 5001.0);  // armed at jiffy 1, 5 * HZ later
   CHECK(ms(mon[0]) < 5002.0);
-  const Run flood = run_gen("k61flood", "6.1",
-                            "{ at = \"1ms\", do = \"kfree_rcu\" }, { do = \"idle\", for = \"1ms\" },"
-                            "{ do = \"kfree_rcu\", count = 600 }");
+  const Run flood =
+      run_gen("k61flood", "6.1",
+              "{ at = \"1ms\", do = \"kfree_rcu\" }, { do = \"idle\", for = \"1ms\" },"
+              "{ do = \"kfree_rcu\", count = 600 }");
   mon = of(flood, "workqueue_execute_start", "kfree_rcu_monitor");
   REQUIRE(!mon.empty());
   CHECK(ms(mon[0]) < 5.0);  // the 510th pointer re-armed it for the next jiffy
@@ -141,8 +148,9 @@ TEST_CASE("kvfree 6.1: the drain waits 5*HZ, a page's worth re-arms it for the n
 TEST_CASE("kvfree 6.3: what a past grace period covers is freed by the monitor, no call_rcu()") {
   // CPU 1's call_rcu() at 3 ms makes grace periods after CPU 0's snapshots (1-2 ms); at 5 s the
   // monitor finds them passed. 6.1 queues a batch and waits for another grace period.
-  const std::string cpu0 = "{ at = \"1ms\", do = \"kfree_rcu\" }, { do = \"idle\", for = \"1ms\" },"
-                           "{ do = \"kfree_rcu\", count = 100 }";
+  const std::string cpu0 =
+      "{ at = \"1ms\", do = \"kfree_rcu\" }, { do = \"idle\", for = \"1ms\" },"
+      "{ do = \"kfree_rcu\", count = 100 }";
   const std::string cpu1 = "{ at = \"3ms\", do = \"call_rcu\", callback = \"m_free\" }";
   const Run polled = run_gen("k63", "6.3", cpu0, cpu1);
   const Run plain = run_gen("k63vs61", "6.1", cpu0, cpu1);
@@ -159,27 +167,36 @@ TEST_CASE("kvfree 6.3: what a past grace period covers is freed by the monitor, 
 }
 
 TEST_CASE("kvfree 6.12: kvfree_rcu_barrier() returns once every object queued before it is freed") {
-  const std::string out = shell(std::string(RCUSIM_BINARY) +
-                                " run scenarios/race/cache_destroy_kvfree_rcu_barrier.toml --out " +
-                                fresh_dir("kvb"));
+  const std::string out =
+      shell(std::string(RCUSIM_BINARY) +
+            " run scenarios/race/cache_destroy_kvfree_rcu_barrier.toml --out " + fresh_dir("kvb"));
   const auto at = out.find("kvfree_rcu_barrier() returns");
   REQUIRE(at != std::string::npos);
-  CHECK(out.find("kmem_cache_destroy batadv_tt_global_cache: 0 objects live", at) != std::string::npos);
+  CHECK(out.find("kmem_cache_destroy batadv_tt_global_cache: 0 objects live", at) !=
+        std::string::npos);
   CHECK(out.find("outcome ok") != std::string::npos);
   // Older generations have no kvfree_rcu_barrier(): the scenario is refused.
-  const Run old = run_cli("run scenarios/race/cache_destroy_kvfree_rcu_barrier.toml --set reclaim.kfree_rcu=6.3");
+  const Run old = run_cli(
+      "run scenarios/race/cache_destroy_kvfree_rcu_barrier.toml --set reclaim.kfree_rcu=6.3");
   CHECK(old.exit_code == 2);
   CHECK(old.out.find("script[0].actions[2].do: kvfree_rcu_barrier() does not exist in "
                      "reclaim.kfree_rcu = \"6.3\"") != std::string::npos);
 }
 
-TEST_CASE("kvfree: batman-adv's exit, rcu_barrier() then kmem_cache_destroy(), in every generation") {
-  struct Case { const char* gen; const char* outcome; };
-  for (const Case c : {Case{"rfc-2008", "ok"}, Case{"3.0", "ok"}, Case{"5.6", "bug"}, Case{"5.7", "bug"},
-                       Case{"6.1", "bug"}, Case{"6.3", "bug"}, Case{"6.12", "ok"}}) {
+TEST_CASE(
+    "kvfree: batman-adv's exit, rcu_barrier() then kmem_cache_destroy(), in every generation") {
+  struct Case {
+    const char* gen;
+    const char* outcome;
+  };
+  for (const Case c :
+       {Case{"rfc-2008", "ok"}, Case{"3.0", "ok"}, Case{"5.6", "bug"}, Case{"5.7", "bug"},
+        Case{"6.1", "bug"}, Case{"6.3", "bug"}, Case{"6.12", "ok"}}) {
     CAPTURE(c.gen);
     const Run r = run_cli(std::string("run scenarios/race/cache_destroy_after_rcu_barrier.toml "
-                                      "--set reclaim.kfree_rcu=") + c.gen, c.gen);
+                                      "--set reclaim.kfree_rcu=") +
+                              c.gen,
+                          c.gen);
     CHECK(r.exit_code == 0);  // the outcome the file declares for this generation
     const auto s = r.summary();
     CHECK(s["outcome"] == c.outcome);
@@ -193,7 +210,8 @@ TEST_CASE("kvfree: batman-adv's exit, rcu_barrier() then kmem_cache_destroy(), i
   // The timeline says where the objects were when the cache died.
   const std::string out = shell(std::string(RCUSIM_BINARY) +
                                 " run scenarios/race/cache_destroy_after_rcu_barrier.toml"
-                                " --set reclaim.kfree_rcu=5.7 --out " + fresh_dir("kvtl"));
+                                " --set reclaim.kfree_rcu=5.7 --out " +
+                                fresh_dir("kvtl"));
   for (const char* line : {"kmem_cache_destroy batadv_tt_global_cache: 1300 objects live",
                            "CPU 0 kfree_rcu_cpu: 400 (in pages) waiting for the monitor",
                            "CPU 2 kfree_rcu_cpu: 600 (in pages) waiting for the monitor"}) {

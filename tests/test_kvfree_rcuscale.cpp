@@ -25,9 +25,9 @@ Rate rcuscale(const std::string& gen, int loops) {
   REQUIRE(r.exit_code == 0);
   const auto m = r.summary()["metrics"]["rcuscale"];
   const std::string line = m["line"];
-  CHECK(std::regex_match(line, std::regex("Total time taken by all kfree'ers: [0-9]+ ns, loops: " +
-                                          std::to_string(loops) +
-                                          ", batches: [0-9]+, memory footprint: [0-9]+MB")));
+  CHECK(std::regex_match(
+      line, std::regex("Total time taken by all kfree'ers: [0-9]+ ns, loops: " +
+                       std::to_string(loops) + ", batches: [0-9]+, memory footprint: [0-9]+MB")));
   const auto batches = m["batches"].get<std::int64_t>();
   return {static_cast<double>(batches) * 1e9 / m["total_time_ns"].get<double>(), batches};
 }

@@ -60,13 +60,13 @@ TEST_CASE("race: paul_a_to_e oopses on CPU 0 after the unload and prints the ste
 }
 
 TEST_CASE("race: the timeline lists steps a to e in order") {
-  const std::string out =
-      shell(std::string(RCUSIM_BINARY) + " run scenarios/race/paul_a_to_e.toml --out " + fresh_dir("tl"));
+  const std::string out = shell(std::string(RCUSIM_BINARY) +
+                                " run scenarios/race/paul_a_to_e.toml --out " + fresh_dir("tl"));
   std::size_t pos = 0;
-  for (const char* step : {"queued a: call_rcu(my_struct_release_rcu", "busy (user)",
-                           "curlist -> donelist", "incl. a", "queued fence: kfree_rcu()",
-                           "invoked fence", "unload mymod", "invoked a: call my_struct_release_rcu",
-                           "Oops: unable to handle kernel paging request"}) {
+  for (const char* step :
+       {"queued a: call_rcu(my_struct_release_rcu", "busy (user)", "curlist -> donelist", "incl. a",
+        "queued fence: kfree_rcu()", "invoked fence", "unload mymod",
+        "invoked a: call my_struct_release_rcu", "Oops: unable to handle kernel paging request"}) {
     CAPTURE(step);
     const auto at = out.find(step, pos);
     CHECK(at != std::string::npos);
@@ -114,7 +114,8 @@ TEST_CASE("race: explore counts outcomes and its shortest failing run reproduces
   int code = -1;
   const std::string out = shell(std::string(RCUSIM_BINARY) +
                                     " explore scenarios/race/paul_a_to_e.toml --runs 8 --seed 1"
-                                    " --set 'script.0.actions.2.for=\"8ms\"' --out " + dir,
+                                    " --set 'script.0.actions.2.for=\"8ms\"' --out " +
+                                    dir,
                                 &code);
   CHECK(code == 0);
   CHECK(out.find("explore paul_a_to_e: 8 runs") != std::string::npos);
@@ -140,7 +141,8 @@ TEST_CASE("race: scripts referring to unknown names are bad input") {
       "name = \"s\"\n[[script]]\ncpu = 0\nactions = [ { do = \"unload\", module = \"nomod\" } ]\n");
   const Run r = run_cli("run " + file);
   CHECK(r.exit_code == 2);
-  CHECK(r.out.find("s.toml:4:13: script[0].actions[0].module: no [[module]] named \"nomod\"") != std::string::npos);
+  CHECK(r.out.find("s.toml:4:13: script[0].actions[0].module: no [[module]] named \"nomod\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("race: rcu_barrier on an idle NO_HZ machine wakes the tickless CPUs") {
@@ -157,8 +159,10 @@ TEST_CASE("race: a CPU with bottom halves off stalls the grace period so the rac
   // Classic RCU reports quiescent states from the softirq: a CPU that runs none holds up every
   // grace period, the fence cannot complete before CPU 0 is back, and CPU 0 then runs its
   // donelist before the unload.
-  const Run r = run_cli("run scenarios/race/paul_a_to_e.toml --set 'script.0.actions.2.mode=\"bh_off\"'"
-                        " --set 'expect=\"ok\"'", "bh-off");
+  const Run r = run_cli(
+      "run scenarios/race/paul_a_to_e.toml --set 'script.0.actions.2.mode=\"bh_off\"'"
+      " --set 'expect=\"ok\"'",
+      "bh-off");
   REQUIRE(r.exit_code == 0);
   const auto s = r.summary();
   CHECK(s["outcome"] == "ok");

@@ -18,7 +18,7 @@ namespace {
 const std::string kData = "tests/data/ftrace/";
 
 struct Queued {
-  std::int64_t ns;  // after the trace's first event
+  std::int64_t ns;   // after the trace's first event
   std::string what;  // the callback's symbol, or "offset N"
 };
 
@@ -56,7 +56,8 @@ std::int64_t max_skew(const std::map<int, std::vector<Queued>>& a,
   return worst;
 }
 
-Run replay(const std::string& trace, const std::string& args = "", const std::string& tag = "replay") {
+Run replay(const std::string& trace, const std::string& args = "",
+           const std::string& tag = "replay") {
   return run_cli("replay " + trace + " " + args, tag);
 }
 
@@ -106,10 +107,11 @@ TEST_CASE("replay: a hand-written trace file replays and is compared") {
   CHECK(rj["kvfree_callbacks"] == 2);
   CHECK(rj["cpus"] == 4);  // CPUs 0 to 3 appear
   CHECK(rj["bad_lines"] == 0);
-  CHECK(rj["functions"] == nlohmann::json({"file_free_rcu", "i_callback",
-                                           "rcu_free_old_probes.cfi_jt", "free_dentry_rcu [mymod]"}));
+  CHECK(rj["functions"] ==
+        nlohmann::json({"file_free_rcu", "i_callback", "rcu_free_old_probes.cfi_jt",
+                        "free_dentry_rcu [mymod]"}));
   const auto& traced = rj["traced"];
-  CHECK(traced["grace_period_ns"]["count"] == 2);        // 8805 -> 8808, 8809 -> 8812
+  CHECK(traced["grace_period_ns"]["count"] == 2);  // 8805 -> 8808, 8809 -> 8812
   CHECK(traced["grace_period_ns"]["max"] == 3'000'000);
   CHECK(traced["batch_cbs"]["count"] == 5);
   CHECK(traced["batch_invoked"]["max"] == 3);
@@ -129,7 +131,7 @@ TEST_CASE("replay: trace-cmd report output with older kernels' forms replays") {
   const Run r = replay(kData + "sample-report.txt", "--trace ftrace", "sample-report");
   REQUIRE(r.exit_code == 0);
   const auto rj = nlohmann::json::parse(r.file("replay.json"));
-  CHECK(rj["callbacks"] == 3);   // rcu_callback "%ld/%ld" and rcu_kfree_callback forms
+  CHECK(rj["callbacks"] == 3);  // rcu_callback "%ld/%ld" and rcu_kfree_callback forms
   CHECK(rj["cpus"] == 2);
   CHECK(rj["traced"]["grace_period_ns"]["count"] == 1);  // 10201 start .. 10204 end
   CHECK(rj["traced"]["latency_ns"]["count"] == 2);
@@ -149,8 +151,8 @@ name = "base"
 name = "mymod"
 callbacks = [ { name = "free_dentry_rcu", kind = "nontrivial", struct_size = "128B" } ]
 )");
-  const Run r = replay(kData + "sample.txt", "--scenario " + base + " --set rcu.blimit=1",
-                       "replay-scenario");
+  const Run r =
+      replay(kData + "sample.txt", "--scenario " + base + " --set rcu.blimit=1", "replay-scenario");
   REQUIRE(r.exit_code == 0);
   const auto s = r.summary();
   CHECK(s["metrics"]["paths"]["nontrivial"]["queued"] == 1);
@@ -166,11 +168,14 @@ callbacks = [ { name = "free_dentry_rcu", kind = "nontrivial", struct_size = "12
 }
 
 TEST_CASE("replay: RCU lines that do not parse are skipped and the first ones named") {
-  std::string text = " bash-1 [000] d.... 1.000000: rcu_callback: rcu_sched rhp=00000000000000a0 func=foo 1\n";
+  std::string text =
+      " bash-1 [000] d.... 1.000000: rcu_callback: rcu_sched rhp=00000000000000a0 func=foo 1\n";
   text += " bash-1 [000] d.... 1.000001: sched_switch: prev_comm=bash\n";
   for (int i = 0; i < 7; ++i)
     text += " bash-1 [000] d.... 1.000002: rcu_callback: rcu_sched rhp=oops\n";
-  text += " bash-1 [001] d.... 1.000005: rcu_kvfree_callback: rcu_sched rhp=00000000000000b0 func=9000 2\n";
+  text +=
+      " bash-1 [001] d.... 1.000005: rcu_kvfree_callback: rcu_sched rhp=00000000000000b0 func=9000 "
+      "2\n";
   const Run r = replay(write_file("bad-lines.txt", text), "", "bad-lines");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("8 RCU event lines skipped") != std::string::npos);
@@ -184,7 +189,8 @@ TEST_CASE("replay: RCU lines that do not parse are skipped and the first ones na
 
 TEST_CASE("replay: traces that cannot be replayed exit 2, name the file, write nothing") {
   const std::string dat = write_file("trace.dat", std::string("\x17\x08\x44tracing6\0\0\0\0", 14));
-  const std::string none = write_file("none.txt", " bash-1 [000] d.... 1.000000: sched_switch: x\n");
+  const std::string none =
+      write_file("none.txt", " bash-1 [000] d.... 1.000000: sched_switch: x\n");
   const std::string prose = write_file("prose.txt", "not a trace\nat all\n");
   const std::string empty = write_file("empty.txt", "");
   const std::string gp_only = write_file(

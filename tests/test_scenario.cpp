@@ -43,7 +43,8 @@ size = "64MiB"
 freq = "2400MHz"
 [[workload]]
 read_duration = { dist = "uniform", min = "1us", max = "3us" }
-)", "s.toml");
+)",
+                                  "s.toml");
   CHECK(c.duration.ns == 2'500'000);
   CHECK(c.heap.size.bytes == 64ull << 20);
   CHECK(c.machine.freq.hz == 2'400'000'000ull);
@@ -60,30 +61,34 @@ TEST_CASE("scenario: wrong type") {
 }
 
 TEST_CASE("scenario: out of range") {
-  CHECK(error_of("[machine]\ncpus = 0\n").rfind("s.toml:2:8: machine.cpus: 0 is out of range", 0) == 0);
+  CHECK(error_of("[machine]\ncpus = 0\n").rfind("s.toml:2:8: machine.cpus: 0 is out of range", 0) ==
+        0);
 }
 
 TEST_CASE("scenario: duration without a unit") {
   const auto e = error_of("duration = 5\n");
   CHECK(e.rfind("s.toml:1:12: duration: expected a string with a unit", 0) == 0);
   CHECK(error_of("duration = \"5 parsecs\"\n").find("duration: ") != std::string::npos);
-  CHECK(error_of("duration = \"5min\"\n").find("needs a unit: one of ns, us, ms, s") != std::string::npos);
+  CHECK(error_of("duration = \"5min\"\n").find("needs a unit: one of ns, us, ms, s") !=
+        std::string::npos);
 }
 
-TEST_CASE("scenario: syntax error") {
-  CHECK(error_of("[rcu\n").rfind("s.toml:1:", 0) == 0);
-}
+TEST_CASE("scenario: syntax error") { CHECK(error_of("[rcu\n").rfind("s.toml:1:", 0) == 0); }
 
 TEST_CASE("scenario: bad choice and bad CPU list") {
-  CHECK(error_of("[rcu]\nflavor = \"trie\"\n").find("rcu.flavor: \"trie\" is not one of") != std::string::npos);
-  CHECK(error_of("[[workload]]\ncpus = \"0-9\"\n").find("workload[0].cpus: CPU range") != std::string::npos);
+  CHECK(error_of("[rcu]\nflavor = \"trie\"\n").find("rcu.flavor: \"trie\" is not one of") !=
+        std::string::npos);
+  CHECK(error_of("[[workload]]\ncpus = \"0-9\"\n").find("workload[0].cpus: CPU range") !=
+        std::string::npos);
 }
 
 TEST_CASE("scenario: --set overrides and their errors") {
-  const Config c = parse_scenario("", "s.toml", {"machine.cpus=8", "rcu.flavor=busted", "workload.0.read=0"});
+  const Config c =
+      parse_scenario("", "s.toml", {"machine.cpus=8", "rcu.flavor=busted", "workload.0.read=0"});
   CHECK(c.machine.cpus == 8);
   CHECK(c.rcu.flavor == "busted");
-  CHECK(error_of("", {"rcu.blimit=abc"}).find("rcu.blimit: expected an integer") != std::string::npos);
+  CHECK(error_of("", {"rcu.blimit=abc"}).find("rcu.blimit: expected an integer") !=
+        std::string::npos);
   CHECK(error_of("", {"nonsense"}).find("--set") != std::string::npos);
 }
 
@@ -96,8 +101,8 @@ TEST_CASE("scenario: parse_cpu_list") {
 
 TEST_CASE("scenario: every key is in the reference") {
   const std::string ref = key_reference();
-  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.kfree_rcu`", "`objects.kfree_rcu`",
-                        "`[[workload]].read_duration`", "`output.events`"})
+  for (const char* k : {"`machine.cpus`", "`rcu.blimit`", "`reclaim.kfree_rcu`",
+                        "`objects.kfree_rcu`", "`[[workload]].read_duration`", "`output.events`"})
     CHECK(ref.find(k) != std::string::npos);
 }
 

@@ -70,8 +70,10 @@ TEST_CASE("gp order checker: finds a callback invoked too early") {
       {{"event", "rcu_invoke_callback"}, {"time_ns", "30"}, {"head", "0x1"}},
   };
   CHECK(early_callbacks(ev).size() == 1);  // gp 1 started before the callback was queued
-  ev.push_back({{"event", "rcu_grace_period"}, {"time_ns", "12"}, {"gp", "2"}, {"detail", "\"start\""}});
-  ev.push_back({{"event", "rcu_grace_period"}, {"time_ns", "25"}, {"gp", "2"}, {"detail", "\"end\""}});
+  ev.push_back(
+      {{"event", "rcu_grace_period"}, {"time_ns", "12"}, {"gp", "2"}, {"detail", "\"start\""}});
+  ev.push_back(
+      {{"event", "rcu_grace_period"}, {"time_ns", "25"}, {"gp", "2"}, {"detail", "\"end\""}});
   CHECK(early_callbacks(ev).empty());
 }
 
@@ -84,7 +86,8 @@ TEST_CASE("sim: no callback runs before its grace period ends") {
   CHECK(invoked == reclaimed(r.summary(), "kfree_rcu") + reclaimed(r.summary(), "trivial_kfree"));
   const auto bad = early_callbacks(ev);
   CHECK(bad.empty());
-  if (!bad.empty()) MESSAGE("first early callback head " << bad[0].head << " queued " << bad[0].queued);
+  if (!bad.empty())
+    MESSAGE("first early callback head " << bad[0].head << " queued " << bad[0].queued);
 }
 
 TEST_CASE("sim: readers never see their objects freed and a busted RCU is caught") {
@@ -123,9 +126,9 @@ TEST_CASE("sim: more than blimit done callbacks take several softirq rounds") {
       ++passes_after_full;
     }
   }
-  CHECK(max_count == 10);           // never more than blimit per rcu_do_batch()
-  CHECK(full_batches > 10);         // donelists longer than blimit were cut ...
-  CHECK(passes_after_full > 10);    // ... and finished in later rounds
+  CHECK(max_count == 10);         // never more than blimit per rcu_do_batch()
+  CHECK(full_batches > 10);       // donelists longer than blimit were cut ...
+  CHECK(passes_after_full > 10);  // ... and finished in later rounds
   const Run big = run_cli(std::string(kSmoke) + " --set rcu.blimit=100000");
   REQUIRE(big.exit_code == 0);
   const auto sr = r.summary()["metrics"]["cpus"], sb = big.summary()["metrics"]["cpus"];
@@ -141,19 +144,24 @@ TEST_CASE("sim: kfree_rcu offsets at the encoding limits on real objects") {
   const std::string one_type = std::string(kSmoke) +
                                " --set objects.types=1 --set objects.kfree_rcu=1.0"
                                " --set table.slots=16 --set expect=\\\"any\\\"";
-  struct Case { const char* enc; const char* off; const char* outcome; };
+  struct Case {
+    const char* enc;
+    const char* off;
+    const char* outcome;
+  };
   for (const Case c : {Case{"rfc-2008", "32760B", "ok"}, Case{"rfc-2008", "32768B", "bug"},
                        Case{"3.0", "4095B", "ok"}, Case{"3.0", "4096B", "bug"}}) {
     CAPTURE(c.enc);
     CAPTURE(c.off);
     const Run r = run_cli(one_type + " --set reclaim.kfree_rcu=" + c.enc +
-                         " --set objects.head_offset=" + c.off);
+                          " --set objects.head_offset=" + c.off);
     REQUIRE(r.exit_code == 0);
     const auto s = r.summary();
     CHECK(s["outcome"] == c.outcome);
     if (std::string(c.outcome) == "ok") {
       CHECK(reclaimed(s, "kfree_rcu") > 10);
-      CHECK(s["metrics"]["paths"]["kfree_rcu"]["queued"] == s["metrics"]["paths"]["kfree_rcu"]["reclaimed"]);
+      CHECK(s["metrics"]["paths"]["kfree_rcu"]["queued"] ==
+            s["metrics"]["paths"]["kfree_rcu"]["reclaimed"]);
     } else {
       CHECK(s["failures"][0]["kind"] == "bug");
       CHECK(reclaimed(s, "kfree_rcu") == 0);
@@ -162,7 +170,8 @@ TEST_CASE("sim: kfree_rcu offsets at the encoding limits on real objects") {
 }
 
 TEST_CASE("cli: a bad scenario exits 2 with file:line and writes nothing") {
-  const std::string file = write_scenario("bad", "bad.toml", "name = \"bad\"\n[rcu]\nblimit = -3\n");
+  const std::string file =
+      write_scenario("bad", "bad.toml", "name = \"bad\"\n[rcu]\nblimit = -3\n");
   const Run r = run_cli("run " + file);
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("bad.toml:3:10: rcu.blimit: -3 is out of range") != std::string::npos);
@@ -209,7 +218,8 @@ TEST_CASE("sim: qhimark forces quiescent states and lifts blimit") {
 
 TEST_CASE("cli: help and version exit 0") {
   int code = -1;
-  CHECK(shell(std::string(RCUSIM_BINARY) + " --version", &code).find("rcusim 0.") != std::string::npos);
+  CHECK(shell(std::string(RCUSIM_BINARY) + " --version", &code).find("rcusim 0.") !=
+        std::string::npos);
   CHECK(code == 0);
   const std::string help = shell(std::string(RCUSIM_BINARY) + " --help", &code);
   CHECK(code == 0);
@@ -234,8 +244,8 @@ TEST_CASE("cli: progress on a terminal once a run is past --progress-after, neve
   // Not a terminal: no progress either.
   CHECK(shell(run + " 2>&1 >/dev/null").find("simulated") == std::string::npos);
   // The default waits a second: a short run on a terminal prints none.
-  const std::string brief = std::string(RCUSIM_BINARY) + " run scenarios/smoke.toml --out " +
-                            fresh_dir("brief");
+  const std::string brief =
+      std::string(RCUSIM_BINARY) + " run scenarios/smoke.toml --out " + fresh_dir("brief");
   CHECK(shell("script -qec '" + brief + " >/dev/null' /dev/null").find("simulated") ==
         std::string::npos);
 }

@@ -3,9 +3,9 @@
 // and without --trace every result file stays as it was.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <filesystem>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -81,8 +81,9 @@ TEST_CASE("trace: scripted runs show the script, IPIs as hardirq, unmapped text 
   for (const ft::RcuRecord& e : t.events) {
     script |= e.line.comm == "script0" && e.line.pid == 1000;
     // rcu_barrier_func() queues its callback from the CALL_FUNCTION IPI.
-    ipi |= e.line.event == "rcu_callback" && e.line.fields.find("rcu_barrier_callback") !=
-                                                 std::string::npos && e.line.flags == "d.h..";
+    ipi |= e.line.event == "rcu_callback" &&
+           e.line.fields.find("rcu_barrier_callback") != std::string::npos &&
+           e.line.flags == "d.h..";
     barrier |= e.line.event == "rcu_barrier";
   }
   CHECK(script);
@@ -125,8 +126,8 @@ TEST_CASE("trace: trace.json is Trace Event Format with one track per CPU") {
   CHECK_FALSE(std::filesystem::exists(r.dir + "/trace.txt"));
   const nlohmann::json j = nlohmann::json::parse(r.file("trace.json"));
   REQUIRE(j["traceEvents"].is_array());
-  std::map<int, std::string> tracks;             // tid -> thread name
-  std::map<std::string, int> opened;             // async grace period id -> b minus e
+  std::map<int, std::string> tracks;  // tid -> thread name
+  std::map<std::string, int> opened;  // async grace period id -> b minus e
   std::multiset<std::string> slices, instants;
   std::map<int, std::vector<std::pair<double, double>>> spans;  // tid -> [ts, ts + dur)
   for (const auto& e : j["traceEvents"]) {
@@ -150,7 +151,8 @@ TEST_CASE("trace: trace.json is Trace Event Format with one track per CPU") {
       instants.insert(e["name"].get<std::string>());
     }
   }
-  CHECK(tracks == std::map<int, std::string>{{1, "CPU 0"}, {2, "CPU 1"}, {3, "CPU 2"}, {4, "CPU 3"}});
+  CHECK(tracks ==
+        std::map<int, std::string>{{1, "CPU 0"}, {2, "CPU 1"}, {3, "CPU 2"}, {4, "CPU 3"}});
   for (const char* s : {"RCU softirq", "rcu_do_batch", "read-side critical section"}) {
     CAPTURE(s);
     CHECK(slices.count(s) > 0);
@@ -187,16 +189,19 @@ TEST_CASE("trace: the cap ends the trace where it is reached, with a warning and
   REQUIRE(t.ok());
   CHECK(t.rcu_events + t.other_events <= 200);
   CHECK(t.rcu_events > 0);
-  for (const ft::RcuRecord& e : t.events) CHECK(e.line.ts_ns < s["cut_ns"].get<std::int64_t>() + 1000);
+  for (const ft::RcuRecord& e : t.events)
+    CHECK(e.line.ts_ns < s["cut_ns"].get<std::int64_t>() + 1000);
   const std::string text = r.file("trace.txt");
   const auto written = text.find("entries-in-buffer/entries-written: ");
   REQUIRE(written != std::string::npos);
-  CHECK(text.find(fmt::format("/{}", t.rcu_events + t.other_events + s["dropped"].get<std::uint64_t>())) <
+  CHECK(text.find(
+            fmt::format("/{}", t.rcu_events + t.other_events + s["dropped"].get<std::uint64_t>())) <
         text.find('\n', written));
 }
 
 TEST_CASE("trace: the window keeps only its events") {
-  const Run r = run_cli(kSmoke + " --trace ftrace --trace-ns --trace-window 1ms,1500us", "trace-window");
+  const Run r =
+      run_cli(kSmoke + " --trace ftrace --trace-ns --trace-window 1ms,1500us", "trace-window");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("cap") == std::string::npos);  // a window is asked for: no warning
   const auto s = r.summary()["trace"];
@@ -244,7 +249,8 @@ TEST_CASE("trace: each tracepoint's text and flags, Tree RCU's node events inclu
   CHECK(text("rcu_kfree_callback") ==
         "rcu_kvfree_callback: rcu_sched rhp=ffff888000001230 func=16 7");
   CHECK(text("rcu_kvfree_callback") == text("rcu_kfree_callback"));
-  CHECK(text("rcu_callback") == "rcu_callback: rcu_sched rhp=ffff888000001230 func=file_free_rcu 7");
+  CHECK(text("rcu_callback") ==
+        "rcu_callback: rcu_sched rhp=ffff888000001230 func=file_free_rcu 7");
   // rcu_batch_end's 'C': the batch stopped at the limit of its rcu_batch_start, callbacks left.
   r.qlen = 25, r.count = 10;
   CHECK(text("rcu_batch_start") == "rcu_batch_start: rcu_sched CBs=25 bl=10");
@@ -257,12 +263,12 @@ TEST_CASE("trace: each tracepoint's text and flags, Tree RCU's node events inclu
     CHECK(ftrace_row(none) == nullptr);
 
   EventCtx c;
-  CHECK(ftrace_flags(*ftrace_row("rcu_grace_period"), c) == "d..1.");    // the kthread's, locked
+  CHECK(ftrace_flags(*ftrace_row("rcu_grace_period"), c) == "d..1.");  // the kthread's, locked
   CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == ".....");
   c.softirq = true;
   CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == "..s..");
   c.hardirq = true, c.need_resched = true;
-  CHECK(ftrace_flags(*ftrace_row("rcu_callback"), c) == "dNH..");       // a tick inside a softirq
+  CHECK(ftrace_flags(*ftrace_row("rcu_callback"), c) == "dNH..");  // a tick inside a softirq
   c = EventCtx{};
   c.bh_off = true, c.preempt_off = true;
   CHECK(ftrace_flags(*ftrace_row("rcu_invoke_callback"), c) == "b..1.");

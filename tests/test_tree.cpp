@@ -178,8 +178,8 @@ TEST_CASE("tree: the grace-period kthread runs on rcu.gp_kthread_cpu and its tim
 }
 
 TEST_CASE("tree: qhimark raises blimit to DEFAULT_MAX_RCU_BLIMIT and forces quiescent states") {
-  const Run r = run_cli(
-      "run scenarios/smoke.toml --set rcu.qhimark=50 --set rcu.qlowmark=10" + kTree, "qh");
+  const Run r =
+      run_cli("run scenarios/smoke.toml --set rcu.qhimark=50 --set rcu.qlowmark=10" + kTree, "qh");
   REQUIRE(r.exit_code == 0);
   int long_batches = 0;
   for (const auto& e : events(r))

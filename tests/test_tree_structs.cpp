@@ -65,8 +65,8 @@ TEST_CASE("tree gp_seq: start, end and snap of an idle and of a busy counter") {
 }
 
 TEST_CASE("tree gp_seq: done and started for snapshots") {
-  const std::uint64_t s_idle = rcu_seq_snap(kInit);   // at(4)
-  const std::uint64_t s_busy = rcu_seq_snap(at(1));   // at(8)
+  const std::uint64_t s_idle = rcu_seq_snap(kInit);  // at(4)
+  const std::uint64_t s_busy = rcu_seq_snap(at(1));  // at(8)
   CHECK_FALSE(rcu_seq_done(kInit, s_idle));
   CHECK_FALSE(rcu_seq_done(at(1), s_idle));
   CHECK(rcu_seq_done(at(4), s_idle));
@@ -400,7 +400,8 @@ std::vector<Addr> done3_wait1_next1(Lists& f) {
 }
 }  // namespace
 
-TEST_CASE("tree segcblist: extract_done then insert_done puts rcu_do_batch()'s leftovers in front") {
+TEST_CASE(
+    "tree segcblist: extract_done then insert_done puts rcu_do_batch()'s leftovers in front") {
   Lists f;
   const auto c = done3_wait1_next1(f);
   rcu_cblist rcl;
@@ -624,7 +625,8 @@ TEST_CASE("tree segcblist: the checker finds broken words, tails and counts") {
   }
 }
 
-TEST_CASE("tree segcblist: 1000 grace periods of one CPU, across the wrap: FIFO, full grace periods") {
+TEST_CASE(
+    "tree segcblist: 1000 grace periods of one CPU, across the wrap: FIFO, full grace periods") {
   Lists f;
   Rng rng(1, 0);
   struct Info {
@@ -684,7 +686,7 @@ TEST_CASE("tree segcblist: 1000 grace periods of one CPU, across the wrap: FIFO,
     }
     f.ok();
   }
-  CHECK(gp_seq_signed(gp) > 0);  // wrapped past zero
+  CHECK(gp_seq_signed(gp) > 0);                              // wrapped past zero
   for (int n = 0; n < 4 && rcu_segcblist_n_cbs(f.l); ++n) {  // drain: two GPs suffice
     rcu_segcblist_accelerate(f.h, f.l, rcu_seq_snap(gp));
     if (rcu_seq_state(gp) == 0) rcu_seq_start(gp);
@@ -846,7 +848,7 @@ TEST_CASE("tree geometry: 4096 CPUs are a root, 4 interior nodes and 256 leaves"
   CHECK(g.node[4].grpnum == 3);
   CHECK(g.node[5].grphi == 15);
   CHECK(g.node[5].parent == 1);
-  CHECK(g.node[69].grplo == 1024);   // the first leaf under node 2
+  CHECK(g.node[69].grplo == 1024);  // the first leaf under node 2
   CHECK(g.node[69].parent == 2);
   CHECK(g.node[69].grpnum == 0);
   CHECK(g.node[260].grplo == 4080);

@@ -33,8 +33,8 @@ std::string validate(const LevelConfig& level, std::string_view name) {
 std::string validate(const CacheConfig& cfg, int cpus) {
   if (cpus < 1 || cpus > kMaxCacheCpus)
     return fmt::format("cpus: {} is outside 1..{}", cpus, kMaxCacheCpus);
-  for (auto [level, name] : {std::pair{&cfg.l1i, "l1i"}, {&cfg.l1d, "l1d"}, {&cfg.l2, "l2"},
-                             {&cfg.llc, "llc"}}) {
+  for (auto [level, name] :
+       {std::pair{&cfg.l1i, "l1i"}, {&cfg.l1d, "l1d"}, {&cfg.l2, "l2"}, {&cfg.llc, "llc"}}) {
     if (level == &cfg.l2 && !cfg.l2_enabled) continue;
     if (auto err = validate(*level, name); !err.empty()) return err;
   }
@@ -44,8 +44,8 @@ std::string validate(const CacheConfig& cfg, int cpus) {
     return fmt::format("l1i.line: {} differs from l1d.line {} (the coherence granule)",
                        cfg.l1i.line, cfg.l1d.line);
   if (cpus > 1 && cfg.l2_enabled && cfg.l2.line != cfg.l1d.line)
-    return fmt::format("l2.line: {} differs from l1d.line {} (the coherence granule)",
-                       cfg.l2.line, cfg.l1d.line);
+    return fmt::format("l2.line: {} differs from l1d.line {} (the coherence granule)", cfg.l2.line,
+                       cfg.l1d.line);
   if (cfg.dram.v < 0) return "dram: must not be negative";
   if (cfg.coherence_transfer.v < 0) return "coherence_transfer: must not be negative";
   if (cfg.indirect_mispredict.v < 0) return "indirect_mispredict: must not be negative";

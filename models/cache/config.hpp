@@ -33,7 +33,7 @@ struct CacheConfig {
   // lookup that finds the owner (42) plus a snoop of the owning core's L1/L2, about an L2 hit
   // (12-18), so roughly 1.5 LLC hits.
   Cycles coherence_transfer{60};
-  Cycles indirect_mispredict{16};        // Skylake branch mispredict, 16-20
+  Cycles indirect_mispredict{16};         // Skylake branch mispredict, 16-20
   std::uint32_t predictor_entries = 512;  // per-CPU last-target table, direct mapped
 };
 

@@ -151,8 +151,8 @@ Cycles CacheHierarchy::counted(CacheCounters& k, MemClass cls, Cycles cost) {
 Cycles CacheHierarchy::walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls) {
   Private& p = priv(cpu);
   const bool ifetch = kind == AccessKind::ifetch;
-  LevelCounters& k1 = counters_[static_cast<std::size_t>(cpu)].level(ifetch ? CacheLevel::l1i
-                                                                            : CacheLevel::l1d);
+  LevelCounters& k1 =
+      counters_[static_cast<std::size_t>(cpu)].level(ifetch ? CacheLevel::l1i : CacheLevel::l1d);
   Cycles cost;
   if (const Range r1 = ref_range(ifetch ? p.l1i : p.l1d, first, last); r1 == Range::hit) {
     ++k1.hits[static_cast<std::size_t>(cls)];
@@ -192,8 +192,7 @@ Cycles CacheHierarchy::below_l1(int cpu, Private& p, Addr first, Addr last, MemC
     return cfg_.l2.hit_latency;
   }
   ++k2.misses[c];
-  return private_miss(cpu, first, last, cls,
-                      l1_coherence_miss || r2 == Range::coherence_miss);
+  return private_miss(cpu, first, last, cls, l1_coherence_miss || r2 == Range::coherence_miss);
 }
 
 // Cachegrind's rule for one level: every line of the range is referenced (each updates LRU state)
@@ -203,8 +202,10 @@ CacheHierarchy::Range CacheHierarchy::ref_range(SetAssocCache& level, Addr first
   Range r = Range::hit;
   for (std::uint64_t line = level.line_of(first);; ++line) {
     const SetAssocCache::Ref one = level.ref(line);
-    if (one == SetAssocCache::Ref::coherence_miss) r = Range::coherence_miss;
-    else if (one == SetAssocCache::Ref::miss && r == Range::hit) r = Range::miss;
+    if (one == SetAssocCache::Ref::coherence_miss)
+      r = Range::coherence_miss;
+    else if (one == SetAssocCache::Ref::miss && r == Range::hit)
+      r = Range::miss;
     if (line == end) return r;
   }
 }

@@ -102,8 +102,7 @@ class CacheHierarchy final : public MemoryCost {
   Cycles walk(int cpu, Addr first, Addr last, AccessKind kind, MemClass cls);
   static Cycles counted(CacheCounters& k, MemClass cls, Cycles cost);
   [[gnu::always_inline]] inline void prefetch_below_l1(const Private& p, Addr a);
-  Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls,
-                  bool l1_coherence_miss);
+  Cycles below_l1(int cpu, Private& p, Addr first, Addr last, MemClass cls, bool l1_coherence_miss);
   [[gnu::always_inline]] inline Cycles line_below_l1(int cpu, Private& p, CacheCounters& k,
                                                      std::uint64_t line, std::size_t c,
                                                      bool coherence_miss, bool rfo);
@@ -130,9 +129,9 @@ class CacheHierarchy final : public MemoryCost {
   CacheConfig cfg_;
   int cpus_;
   std::uint64_t code_lo_ = ~std::uint64_t{0}, code_hi_ = 0;  // empty until the first fetch
-  bool coherent_;  // more than one CPU: keep the directory
+  bool coherent_;       // more than one CPU: keep the directory
   bool uniform_lines_;  // every level has one line size: below the L1 a piece is one line
-  HostArena arena_;  // every tag array and directory page: declared before what lives in it
+  HostArena arena_;     // every tag array and directory page: declared before what lives in it
   std::vector<std::unique_ptr<Private>> private_;
   SetAssocCache llc_;
   Directory<CacheHierarchy> dir_;

@@ -48,12 +48,18 @@ class Holders {
     if (any(w, [&](int h) { return h == cpu; })) return w;
     if (count(w) == 3) {
       std::uint64_t kept = 0;
-      any(w, [&](int h) { kept = still_holds(h) ? append(kept, h) : kept; return false; });
+      any(w, [&](int h) {
+        kept = still_holds(h) ? append(kept, h) : kept;
+        return false;
+      });
       w = kept;
     }
     if (count(w) < 3) return append(w, cpu);
     std::uint64_t coarse = kCoarse | group(cpu);
-    any(w, [&](int h) { coarse |= group(h); return false; });
+    any(w, [&](int h) {
+      coarse |= group(h);
+      return false;
+    });
     return coarse;
   }
 

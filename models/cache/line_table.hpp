@@ -23,7 +23,8 @@ class LineTable {
   std::uint64_t& operator[](std::uint64_t line) {
     const std::uint64_t number = line >> kPageBits;
     Recent& r = recent_[number & kRecentMask];
-    if (number != r.number) [[unlikely]] r = {number, page(number)};
+    if (number != r.number) [[unlikely]]
+      r = {number, page(number)};
     return (*r.page)[line & kPageMask];
   }
 

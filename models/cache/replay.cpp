@@ -1,8 +1,8 @@
 #include "models/cache/replay.hpp"
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -80,8 +80,9 @@ CachegrindCounts replay_stream(std::FILE* in, CachegrindReplay& replay) {
       p = nl + 1;
     }
     if (line_bytes > kMaxLine)
-      throw std::runtime_error(fmt::format(
-          "line {}: longer than {} MiB without a newline: not a Lackey trace", line, kMaxLine >> 20));
+      throw std::runtime_error(
+          fmt::format("line {}: longer than {} MiB without a newline: not a Lackey trace", line,
+                      kMaxLine >> 20));
     if (n > 0) replay.feed(std::string_view(buf.data(), n));
     if (n == buf.size()) continue;
     if (std::ferror(in)) throw std::runtime_error(std::strerror(errno));

@@ -22,8 +22,9 @@ std::optional<PlacedTouch> place(const BulkTouch& t, int cpu, Addr array) {
     case K::fp_read: return PlacedTouch{t.addr, t.size, AccessKind::read};
     case K::fp_write: return PlacedTouch{t.addr, t.size, AccessKind::write};
     case K::cpu_freelist:
-      return PlacedTouch{layout::kPerCpuStart + static_cast<Addr>(cpu) * layout::kPerCpuUnit + t.addr,
-                         t.size, AccessKind::modify};
+      return PlacedTouch{
+          layout::kPerCpuStart + static_cast<Addr>(cpu) * layout::kPerCpuUnit + t.addr, t.size,
+          AccessKind::modify};
     case K::slab_freelist:
     case K::large_free: return PlacedTouch{t.addr, t.size, AccessKind::modify};
   }

@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "models/heap/free_bulk.hpp"
-#include "models/memory/cost.hpp"
 #include "models/kernel/config.hpp"
+#include "models/memory/cost.hpp"
 
 namespace rcusim {
 

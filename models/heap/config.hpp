@@ -7,9 +7,11 @@ namespace rcusim {
 struct HeapConfig {
   Size size{1ULL << 30};
   bool poison = true;
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("size", size, Spec{1 << 20, 1ULL << 40, {}, "simulated direct-map heap"});
-    v("poison", poison, Spec{.doc = "poison freed objects (slub_debug=P) so use-after-free reads show"});
+    v("poison", poison,
+      Spec{.doc = "poison freed objects (slub_debug=P) so use-after-free reads show"});
   }
 };
 

@@ -91,8 +91,10 @@ std::size_t Heap::build_detached_freelist(Detached& df, std::size_t size,
       if (!--lookahead) break;
       continue;
     }
-    if (const auto m = checked(a, df.fn, std::nullopt)) link(*m);
-    else ++df.stats.bugs;
+    if (const auto m = checked(a, df.fn, std::nullopt))
+      link(*m);
+    else
+      ++df.stats.bugs;
     if (size != --same) {  // swap(p[size], p[same])
       std::swap(bulk_[size], bulk_[same]);
       out.push_back({Kind::array_read, 8, same * 8});

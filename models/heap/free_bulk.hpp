@@ -27,13 +27,13 @@ struct BulkTouch {
 };
 
 struct BulkFreeStats {
-  std::uint32_t objects = 0;      // linked into detached freelists and freed
-  std::uint32_t lists = 0;        // detached freelists: do_slab_free() calls
-  std::uint32_t slow = 0;         // ... of them on a slab other than the CPU slab: __slab_free()
-  std::uint32_t was_full = 0;     // ... of those on a full slab: put_cpu_partial()
-  std::uint32_t misses = 0;       // lookahead misses: objects of another slab passed over
-  std::uint32_t large = 0;        // kmalloc_large objects: free_large_kmalloc()
-  std::uint32_t bugs = 0;         // entries reported as a BUG and not freed
+  std::uint32_t objects = 0;   // linked into detached freelists and freed
+  std::uint32_t lists = 0;     // detached freelists: do_slab_free() calls
+  std::uint32_t slow = 0;      // ... of them on a slab other than the CPU slab: __slab_free()
+  std::uint32_t was_full = 0;  // ... of those on a full slab: put_cpu_partial()
+  std::uint32_t misses = 0;    // lookahead misses: objects of another slab passed over
+  std::uint32_t large = 0;     // kmalloc_large objects: free_large_kmalloc()
+  std::uint32_t bugs = 0;      // entries reported as a BUG and not freed
 };
 
 }  // namespace rcusim

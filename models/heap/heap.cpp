@@ -2,11 +2,11 @@
 
 #include <sys/mman.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
-#include <fmt/format.h>
 #include <stdexcept>
 
 namespace rcusim {
@@ -65,8 +65,10 @@ Heap::Heap(Bytes size, bool poison) : size_(size.v), poison_(poison) {
 Heap::~Heap() { munmap(base_, mapping_); }
 
 void Heap::bug(const std::string& kind, const std::string& msg) const {
-  if (bug_) bug_(kind, msg);
-  else bugs_.push_back(msg);
+  if (bug_)
+    bug_(kind, msg);
+  else
+    bugs_.push_back(msg);
 }
 
 void Heap::unmapped(const char* access, Addr a) {
@@ -157,7 +159,8 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
   s.order = order;
   s.inuse = 0;
   if (s.capacity < objects) {  // a new slab, or a kmalloc_large id too small for this one
-    if (shadow_used_ + objects > shadow_max_) throw std::logic_error("heap: shadow slots exhausted");
+    if (shadow_used_ + objects > shadow_max_)
+      throw std::logic_error("heap: shadow slots exhausted");
     s.slot = static_cast<std::uint32_t>(shadow_used_);
     s.capacity = objects;
     shadow_used_ += objects;
@@ -177,8 +180,8 @@ std::uint32_t Heap::new_slab(std::uint32_t cache, std::uint32_t size, std::uint3
 void Heap::set_pages(const Slab& s, std::uint32_t id_plus_one) {
   const std::uint64_t pfn0 = (s.base - layout::kPageOffset) >> layout::kPageShift;
   for (std::uint32_t p = 0; p < (1u << s.order); ++p)
-    pages_[pfn0 + p] = id_plus_one ? PageInfo{id_plus_one, s.cache, p << layout::kPageShift, s.slot}
-                                   : PageInfo{};
+    pages_[pfn0 + p] =
+        id_plus_one ? PageInfo{id_plus_one, s.cache, p << layout::kPageShift, s.slot} : PageInfo{};
 }
 
 Addr Heap::alloc_from(std::uint32_t cache) {
@@ -211,8 +214,8 @@ Addr Heap::kmalloc(std::uint64_t size) {
   if (cache != kLarge) return alloc_from(cache);
   // kmalloc_large: whole pages straight from the page allocator, one object per "slab".
   const std::uint32_t order = pages_order(size);
-  const std::uint32_t sid = new_slab(kLarge, static_cast<std::uint32_t>(layout::kPageSize << order),
-                                     order, 1);
+  const std::uint32_t sid =
+      new_slab(kLarge, static_cast<std::uint32_t>(layout::kPageSize << order), order, 1);
   if (!sid) return 0;
   Slab& s = slabs_[sid - 1];
   s.freelist = 0;

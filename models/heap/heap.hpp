@@ -41,9 +41,9 @@ struct ObjShadow {
 struct KmemCache {
   static constexpr std::uint32_t kNoSlab = 0xffffffffu;
   std::string name;
-  std::uint32_t size = 0;        // object size (stride)
-  std::uint32_t order = 0;       // slab size = 4 KiB << order
-  std::uint32_t objects = 0;     // per slab
+  std::uint32_t size = 0;              // object size (stride)
+  std::uint32_t order = 0;             // slab size = 4 KiB << order
+  std::uint32_t objects = 0;           // per slab
   std::vector<std::uint32_t> partial;  // slabs with free objects
   std::uint64_t live = 0;
   // The slab the last allocation came from: SLUB's c->slab, for the one CPU slab this heap
@@ -90,7 +90,7 @@ class Heap {
 
   Addr kmalloc(std::uint64_t size);  // 0 when the heap is exhausted
   Addr kmem_cache_alloc(std::uint32_t cache);
-  bool kfree(Addr a);                // false (and a BUG report) on an invalid or double free
+  bool kfree(Addr a);  // false (and a BUG report) on an invalid or double free
   bool kmem_cache_free(std::uint32_t cache, Addr a);
   // kfree_bulk() and kmem_cache_free_bulk() (mm/slub.c, v6.6): frees `objs` through detached
   // freelists as the kernel does, appending every access it makes to `touches` (free_bulk.cpp).
@@ -230,10 +230,12 @@ inline std::optional<HeapObject> Heap::locate(Addr a) const {
   const std::uint32_t size = large ? slabs_[p.slab - 1].size : caches_[p.cache].size;
   const std::uint32_t objects = large ? 1 : caches_[p.cache].objects;
   // A slab is far below 4 GiB: the offset divides in 32 bits.
-  const std::uint32_t in_slab = p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
+  const std::uint32_t in_slab =
+      p.offset + static_cast<std::uint32_t>(off & (layout::kPageSize - 1));
   const std::uint32_t idx = in_slab / size;
   if (idx >= objects) return std::nullopt;  // slack at the end of the slab
-  return HeapObject{a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx, false, p.slot + idx};
+  return HeapObject{
+      a - (in_slab - idx * size), size, p.cache, p.slab - 1, idx, false, p.slot + idx};
 }
 
 }  // namespace rcusim

@@ -11,18 +11,24 @@ struct MachineConfig {
   std::int64_t cpus = 4;
   Frequency freq{3'000'000'000ULL};
   std::int64_t hz = 1000;
-  bool nohz = true;        // CONFIG_NO_HZ: idle CPUs stop their tick when rcu_needs_cpu() is false
-  bool tick_skew = true;   // spread the CPUs' tick phases over one jiffy
+  bool nohz = true;         // CONFIG_NO_HZ: idle CPUs stop their tick when rcu_needs_cpu() is false
+  bool tick_skew = true;    // spread the CPUs' tick phases over one jiffy
   Duration tick_jitter{0};  // each tick arrives up to this much after its time (irq latency)
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("cpus", cpus, Spec{1, 4096, {}, "simulated CPUs (one SimGrid host each)"});
-    v("freq", freq, Spec{1e6, 1e11, {}, "clock frequency; simulated time is counted in its cycles"});
+    v("freq", freq,
+      Spec{1e6, 1e11, {}, "clock frequency; simulated time is counted in its cycles"});
     v("hz", hz, Spec{10, 10000, {}, "scheduling-clock ticks per second (HZ)"});
     v("nohz", nohz, Spec{.doc = "idle CPUs stop the tick when RCU does not need them"});
-    v("tick_skew", tick_skew, Spec{.doc = "spread tick phases over a jiffy instead of aligning them"});
+    v("tick_skew", tick_skew,
+      Spec{.doc = "spread tick phases over a jiffy instead of aligning them"});
     v("tick_jitter", tick_jitter,
-      Spec{0, 1e8, {}, "each tick arrives a seeded uniform delay below this after its time "
-                       "(interrupt latency); 0 = exactly on time"});
+      Spec{0,
+           1e8,
+           {},
+           "each tick arrives a seeded uniform delay below this after its time "
+           "(interrupt latency); 0 = exactly on time"});
   }
 };
 
@@ -47,21 +53,24 @@ struct KfreeBulkCosts {
 
 // Instruction cycles of kernel paths, beside their memory accesses.
 struct CostConfig {
-  std::int64_t tick = 1500;           // irq entry/exit + update_process_times
-  std::int64_t softirq = 150;         // __do_softirq entry, one pass
-  std::int64_t ipi = 800;             // reschedule IPI delivery and handler
+  std::int64_t tick = 1500;    // irq entry/exit + update_process_times
+  std::int64_t softirq = 150;  // __do_softirq entry, one pass
+  std::int64_t ipi = 800;      // reschedule IPI delivery and handler
   std::int64_t context_switch = 2000;
   std::int64_t call_rcu = 20;
-  std::int64_t do_batch = 8;          // rcu_do_batch() loop, per callback
-  std::int64_t reclaim_decode = 3;    // __rcu_reclaim() compare and branch
-  std::int64_t callback = 6;          // container_of() + the call to kfree()
-  std::int64_t kfree = 22;            // SLUB fast-path free (about half of alloc+free, 43)
+  std::int64_t do_batch = 8;        // rcu_do_batch() loop, per callback
+  std::int64_t reclaim_decode = 3;  // __rcu_reclaim() compare and branch
+  std::int64_t callback = 6;        // container_of() + the call to kfree()
+  std::int64_t kfree = 22;          // SLUB fast-path free (about half of alloc+free, 43)
   std::int64_t kmalloc = 21;
-  std::int64_t lock_hold = 100;       // rcu_ctrlblk.lock / rcu_node.lock critical section
-  std::int64_t fqs_cpu = 100;         // force_qs_rnp(), per CPU scanned (Tree RCU)
-  KfreeBulkCosts kfree_bulk;          // not visited: see KfreeBulkCosts
-  template <class V> void visit(V& v) {
-    const auto c = [&](const char* k, std::int64_t& f, const char* d) { v(k, f, Spec{0, 1e9, {}, d}); };
+  std::int64_t lock_hold = 100;  // rcu_ctrlblk.lock / rcu_node.lock critical section
+  std::int64_t fqs_cpu = 100;    // force_qs_rnp(), per CPU scanned (Tree RCU)
+  KfreeBulkCosts kfree_bulk;     // not visited: see KfreeBulkCosts
+  template <class V>
+  void visit(V& v) {
+    const auto c = [&](const char* k, std::int64_t& f, const char* d) {
+      v(k, f, Spec{0, 1e9, {}, d});
+    };
     c("tick", tick, "cycles: timer interrupt entry/exit and update_process_times()");
     c("softirq", softirq, "cycles: one __do_softirq() pass");
     c("ipi", ipi, "cycles: reschedule IPI handler");
@@ -72,9 +81,11 @@ struct CostConfig {
     c("callback", callback, "cycles: a trivial callback's container_of() and call");
     c("kfree", kfree, "cycles: SLUB kfree() fast path");
     c("kmalloc", kmalloc, "cycles: SLUB kmalloc() fast path");
-    c("lock_hold", lock_hold, "cycles: rcu_ctrlblk.lock (classic) or rcu_node.lock (tree) hold time");
+    c("lock_hold", lock_hold,
+      "cycles: rcu_ctrlblk.lock (classic) or rcu_node.lock (tree) hold time");
     c("fqs_cpu", fqs_cpu,
-      "cycles: tree only, force_qs_rnp()'s look at one holdout CPU (its ->dynticks, a remote line)");
+      "cycles: tree only, force_qs_rnp()'s look at one holdout CPU (its ->dynticks, a remote "
+      "line)");
   }
 };
 
@@ -84,13 +95,15 @@ struct PerturbConfig {
   double busy_jitter = 0.0;
   double softirq_defer = 0.0;
   bool shuffle_cpus = false;
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("tick_phase", tick_phase, Spec{.doc = "draw each CPU's tick phase at random"});
     v("busy_jitter", busy_jitter,
       Spec{0, 0.99, {}, "scale each busy length by a uniform factor in [1-j, 1+j]"});
     v("softirq_defer", softirq_defer,
       Spec{0, 1, {}, "probability that an irq-exit softirq run is left to ksoftirqd"});
-    v("shuffle_cpus", shuffle_cpus, Spec{.doc = "place the scripts on a random permutation of CPUs"});
+    v("shuffle_cpus", shuffle_cpus,
+      Spec{.doc = "place the scripts on a random permutation of CPUs"});
   }
 };
 

@@ -1,7 +1,7 @@
 #include "models/kernel/cpu.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -33,7 +33,8 @@ Cpu::Cpu(Kernel& k, int id)
   period_ = Cycles{static_cast<std::int64_t>(k.freq.hz / static_cast<std::uint64_t>(k.machine.hz))};
   tick_phase_ = k.machine.tick_skew ? Cycles{period_.v * id / k.machine.cpus} : Cycles{0};
   if (k.perturb.tick_phase)
-    tick_phase_ = Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
+    tick_phase_ =
+        Cycles{static_cast<std::int64_t>(perturb_.below(static_cast<std::uint64_t>(period_.v)))};
   tick_jitter_ = k.freq.from_ns(k.machine.tick_jitter.ns);
   set_next_tick(tick_phase_.v == 0 ? period_ : tick_phase_);
   wake_ = sg4::Semaphore::create(0);
@@ -140,8 +141,8 @@ void Cpu::set_next_tick(Cycles grid) {
   tick_grid_ = grid;
   next_tick_ = grid;
   if (tick_jitter_.v > 0)
-    next_tick_ += Cycles{static_cast<std::int64_t>(
-        jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
+    next_tick_ += Cycles{
+        static_cast<std::int64_t>(jitter_.below(static_cast<std::uint64_t>(tick_jitter_.v)))};
 }
 
 void Cpu::restart_tick() {
@@ -226,11 +227,12 @@ void Cpu::tick() {
   }
   if (in_softirq_) return;
   // A preemptible context lets ksoftirqd in at the tick (scheduler_tick() then schedule()).
-  if ((ksoftirqd_runnable_ || kworker_runnable()) && (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle))
+  if ((ksoftirqd_runnable_ || kworker_runnable()) &&
+      (ctx_ == TaskCtx::user || ctx_ == TaskCtx::idle))
     schedule();
   // tick_nohz_stop_sched_tick(): an idle CPU stops its tick unless RCU needs it.
-  if (ctx_ == TaskCtx::idle && k_.machine.nohz && !k_.rcu->needs_cpu(*this) &&
-      !softirq_pending_ && !ksoftirqd_runnable_ && !(k_.wq && k_.wq->keeps_tick(id_)))
+  if (ctx_ == TaskCtx::idle && k_.machine.nohz && !k_.rcu->needs_cpu(*this) && !softirq_pending_ &&
+      !ksoftirqd_runnable_ && !(k_.wq && k_.wq->keeps_tick(id_)))
     tick_stopped_ = true;
 }
 
@@ -259,7 +261,7 @@ void Cpu::do_softirq() {
   in_softirq_ = false;
   st.softirq_cycles += (now() - t0).v;
   if (now() >= k_.work_end) k_.note_idle_after_work();  // maybe that was the last callback
-  if (softirq_pending_ && !ksoftirqd_runnable_) {  // wakeup_softirqd()
+  if (softirq_pending_ && !ksoftirqd_runnable_) {       // wakeup_softirqd()
     ksoftirqd_runnable_ = true;
     k_.tp.emit({now().v, id_, Ev::ksoftirqd, 0, 0, 0, k_.rcu->qlen(id_), -1, "wakeup"});
   }
@@ -286,7 +288,7 @@ void Cpu::schedule() {
   need_resched_ = false;
   fetch(k_.text.schedule);
   charge(k_.costs.context_switch);
-  k_.rcu->qsctr_inc(*this);  // schedule() -> rcu_qsctr_inc(cpu)
+  k_.rcu->qsctr_inc(*this);                           // schedule() -> rcu_qsctr_inc(cpu)
   if (ksoftirqd_runnable_ && ctx_ != TaskCtx::hog) {  // a hog keeps the CPU from ksoftirqd
     run_ksoftirqd();
     k_.rcu->qsctr_inc(*this);  // and the switch back

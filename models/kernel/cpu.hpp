@@ -149,7 +149,7 @@ class Cpu {
   bool in_hardirq() const { return in_hardirq_; }
   bool in_ksoftirqd() const { return in_ksoftirqd_; }
 
-  void main_loop(Task& task);  // the actor's body
+  void main_loop(Task& task);        // the actor's body
   void kick() { wake_->release(); }  // wakes the actor if it waits (used to stop the run)
 
  private:
@@ -168,11 +168,11 @@ class Cpu {
   void read_clock();  // after every SimGrid call that may block
 
   Kernel& k_;
-  MemoryCost& mem_;      // k_.mem and k_.syms, without going through the Kernel
+  MemoryCost& mem_;  // k_.mem and k_.syms, without going through the Kernel
   void fetch_cached(const Function& f, MemClass cls);  // fetch() with the cache model
 
   CacheHierarchy* cache_;  // mem_ when it is the cache model: fetches that hit at MRU inline
-  FlatMemory* flat_;     // mem_ when it is the flat model: its accesses inline, no virtual call
+  FlatMemory* flat_;       // mem_ when it is the flat model: its accesses inline, no virtual call
   const Symbols& syms_;
   int id_;
   Rng rng_;
@@ -194,8 +194,8 @@ class Cpu {
   bool ksoftirqd_runnable_ = false;
   bool need_resched_ = false;
   bool tick_stopped_ = false;
-  bool ipi_pending_ = false;            // an IPI is waiting to be taken
-  bool need_resched_pending_ = false;   // ... and it is a reschedule IPI
+  bool ipi_pending_ = false;           // an IPI is waiting to be taken
+  bool need_resched_pending_ = false;  // ... and it is a reschedule IPI
   bool waiting_event_ = false;
   std::uint64_t dynticks_ = 1;  // RCU watches a CPU that boots
   Cycles stolen_{0};            // kthread cycles not yet paid

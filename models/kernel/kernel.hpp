@@ -57,9 +57,9 @@ class Kernel {
   CacheHierarchy* cache = nullptr;  // mem, when it is the cache model
   Tracepoints tp;
   Stats stats;
-  std::unique_ptr<RcuFlavor> rcu;   // the plug-ins, set by the engine before the CPUs start
+  std::unique_ptr<RcuFlavor> rcu;  // the plug-ins, set by the engine before the CPUs start
   std::unique_ptr<Reclaim> reclaim;
-  std::unique_ptr<Workqueue> wq;    // made by a model that queues work (kfree_rcu() batching)
+  std::unique_ptr<Workqueue> wq;  // made by a model that queues work (kfree_rcu() batching)
 
   // The CPUs, made once the plug-ins are in place.
   void boot_cpus();
@@ -73,7 +73,7 @@ class Kernel {
   bool stopped() const { return stopped_; }
   void note_idle_after_work();  // a CPU ran out of work: stop if nothing else is queued
   int running_tasks = 0;        // CPUs whose task (workload or script) has not finished
-  void wake_waiters();          // wakes CPUs blocked in Cpu::run_until() to re-check their condition
+  void wake_waiters();  // wakes CPUs blocked in Cpu::run_until() to re-check their condition
   // Starts `body` as a kthread's actor on CPU `cpu`'s host, a daemon that ends with the run.
   // Set by the engine, which owns the platform.
   std::function<void(int cpu, const std::string& name, std::function<void()> body)> spawn_kthread;

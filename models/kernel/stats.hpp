@@ -29,8 +29,8 @@ std::string_view to_string(Path p);
 struct PathStats {
   std::uint64_t queued = 0;
   std::uint64_t reclaimed = 0;
-  Histogram latency;   // cycles from call_rcu()/kfree_rcu() to the free
-  std::int64_t cycles = 0;        // spent in rcu_do_batch for these objects
+  Histogram latency;        // cycles from call_rcu()/kfree_rcu() to the free
+  std::int64_t cycles = 0;  // spent in rcu_do_batch for these objects
   std::uint64_t accesses = 0;
   std::array<std::uint64_t, kMemClasses> by_class{};
   std::array<ClassCounts, kCacheLevels> misses{};  // with the cache model: per level and class
@@ -49,7 +49,7 @@ struct CpuStats {
   std::uint64_t quiescent_states = 0;  // cpu_quiet() calls
   std::uint64_t readers = 0;
   std::uint64_t updates = 0;
-  std::uint64_t actor_switches = 0;    // SimGrid waits this CPU's actor made
+  std::uint64_t actor_switches = 0;  // SimGrid waits this CPU's actor made
 };
 
 struct Sample {
@@ -69,7 +69,7 @@ struct LatencyRow {
 struct Failure {
   std::int64_t time;  // cycles
   int cpu;
-  std::string kind;   // oops | bug | use_after_free | heap_exhausted (a configuration limit)
+  std::string kind;  // oops | bug | use_after_free | heap_exhausted (a configuration limit)
   std::string message;
 };
 
@@ -101,8 +101,8 @@ struct Stats {
   std::vector<Failure> failures;
   Histogram barrier_latency;  // cycles, per rcu_barrier() call
   std::uint64_t barrier_calls = 0;
-  std::vector<ModuleStats> modules;  // by module id
-  std::vector<LockStats> locks;      // by lock class, in the order the models named them
+  std::vector<ModuleStats> modules;    // by module id
+  std::vector<LockStats> locks;        // by lock class, in the order the models named them
   std::int64_t gp_kthread_cycles = 0;  // the grace-period kthread's bursts, wake to sleep
 
   // The index of the lock class `name`, made on first use (SimLock::set_class()).

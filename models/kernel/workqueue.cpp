@@ -100,8 +100,8 @@ void Workqueue::run_worker(Cpu& cpu) {
     w.running = true;
     ++running_;
     cpu.fetch(k_.text.process_one_work);
-    k_.tp.emit({cpu.now().v, cpu.id(), Ev::workqueue_execute_start, 0, 0,
-                k_.syms.fn(w.text).addr, -1, -1, k_.syms.fn(w.text).name});
+    k_.tp.emit({cpu.now().v, cpu.id(), Ev::workqueue_execute_start, 0, 0, k_.syms.fn(w.text).addr,
+                -1, -1, k_.syms.fn(w.text).name});
     w.fn(cpu, w);
     w.running = false;
     --running_;

@@ -21,9 +21,9 @@ class Kernel;
 struct WorkStruct {
   using Fn = void (*)(Cpu& cpu, WorkStruct& w);
   Fn fn = nullptr;
-  void* owner = nullptr;          // container_of(): the structure the work is part of
-  std::uint32_t text = 0;         // the function's text, for its fetch and trace
-  bool pending = false;           // WORK_STRUCT_PENDING: queued, or its timer armed
+  void* owner = nullptr;   // container_of(): the structure the work is part of
+  std::uint32_t text = 0;  // the function's text, for its fetch and trace
+  bool pending = false;    // WORK_STRUCT_PENDING: queued, or its timer armed
   bool running = false;
 };
 
@@ -31,7 +31,7 @@ struct DelayedWork {
   WorkStruct work;
   std::int64_t expires = 0;  // jiffies
   bool timer_pending = false;
-  int cpu = -1;              // whose timer list holds it
+  int cpu = -1;  // whose timer list holds it
 };
 
 class Workqueue {

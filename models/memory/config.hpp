@@ -25,7 +25,8 @@ struct CacheLevelKeys {
     return {size.bytes, static_cast<std::uint32_t>(assoc), static_cast<std::uint32_t>(line.bytes),
             Cycles{latency}};
   }
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("size", size, Spec{64, 1ULL << 34, {}, "capacity"});
     v("assoc", assoc, Spec{1, 1024, {}, "ways per set"});
     v("line", line, Spec{8, 4096, {}, "line size"});
@@ -54,7 +55,8 @@ struct CacheKeys {
     c.indirect_mispredict = Cycles{mispredict};
     return c;
   }
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v.section("l1i", l1i);
     v.section("l1d", l1d);
     v("l2_enabled", l2_enabled, Spec{.doc = "model a private L2 per CPU"});
@@ -70,9 +72,11 @@ struct CacheKeys {
 struct MemoryConfig {
   std::string model = "flat";
   // Defaults from models/memory/flat.hpp, where they are written (and cited) once.
-  std::int64_t ifetch = FlatConfig{}.ifetch.v, read = FlatConfig{}.read.v, write = FlatConfig{}.write.v;
+  std::int64_t ifetch = FlatConfig{}.ifetch.v, read = FlatConfig{}.read.v,
+               write = FlatConfig{}.write.v;
   std::int64_t indirect_call = FlatConfig{}.indirect_call.v;
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     static const std::string doc = doc_of(memory_models(), "the memory-cost model");
     v("model", model, Spec{.choices = names_of(memory_models()), .doc = doc});
     v("ifetch", ifetch, Spec{0, 1e6, {}, "flat: cycles per instruction fetch access"});

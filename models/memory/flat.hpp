@@ -9,16 +9,17 @@
 namespace rcusim {
 
 struct FlatConfig {
-  Cycles ifetch{4};         // an L1 hit on Skylake (7-cpu.com/cpu/Skylake.html)
+  Cycles ifetch{4};  // an L1 hit on Skylake (7-cpu.com/cpu/Skylake.html)
   Cycles read{4};
   Cycles write{4};
-  Cycles indirect_call{16}; // every indirect call pays a mispredict: no predictor here
+  Cycles indirect_call{16};  // every indirect call pays a mispredict: no predictor here
 };
 
 class FlatMemory final : public MemoryCost {
  public:
   FlatMemory(int cpus, FlatConfig cfg)
-      : cfg_(cfg), by_kind_{cfg.ifetch, cfg.read, cfg.write, cfg.write},
+      : cfg_(cfg),
+        by_kind_{cfg.ifetch, cfg.read, cfg.write, cfg.write},
         counters_(static_cast<std::size_t>(cpus)) {}
   Cycles access(int cpu, Addr, std::uint32_t, AccessKind kind, MemClass cls) override {
     return cost(cpu, kind, cls);

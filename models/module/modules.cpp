@@ -8,9 +8,12 @@ namespace {
 
 FnKind kind_of(const std::string& kind) {
   static const std::pair<const char*, FnKind> kinds[] = {
-      {"trivial_kfree", FnKind::trivial_kfree},   {"trivial_cache_free", FnKind::trivial_cache_free},
-      {"nontrivial", FnKind::nontrivial},         {"double_free", FnKind::double_free},
-      {"invalid_free", FnKind::invalid_free},     {"wrong_cache_free", FnKind::wrong_cache_free},
+      {"trivial_kfree", FnKind::trivial_kfree},
+      {"trivial_cache_free", FnKind::trivial_cache_free},
+      {"nontrivial", FnKind::nontrivial},
+      {"double_free", FnKind::double_free},
+      {"invalid_free", FnKind::invalid_free},
+      {"wrong_cache_free", FnKind::wrong_cache_free},
       {"write_after_free", FnKind::write_after_free}};
   for (const auto& [name, k] : kinds)
     if (kind == name) return k;

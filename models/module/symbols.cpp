@@ -1,7 +1,7 @@
 #include "models/module/symbols.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/heap/layout.hpp"

@@ -31,11 +31,11 @@ struct Function {
   std::string name;
   Addr addr = 0;
   std::uint32_t size = 0;
-  int module = -1;                   // -1: built into the kernel
+  int module = -1;  // -1: built into the kernel
   FnKind kind = FnKind::core;
-  std::uint32_t head_offset = 0;     // container_of(): offset of the rcu_head in its struct
-  std::uint32_t cache = 0;           // for trivial_cache_free: the kmem_cache it frees into
-  Cycles work{0};                    // for nontrivial: cycles of its own work
+  std::uint32_t head_offset = 0;  // container_of(): offset of the rcu_head in its struct
+  std::uint32_t cache = 0;        // for trivial_cache_free: the kmem_cache it frees into
+  Cycles work{0};                 // for nontrivial: cycles of its own work
 };
 
 struct Module {
@@ -99,7 +99,8 @@ class Symbols {
   };
   std::vector<Entry> entries_{Entry{}};
   std::size_t entry_slot(Addr a) const {
-    return static_cast<std::size_t>(((a >> 4) * 0x9e3779b97f4a7c15ULL) >> 32) & (entries_.size() - 1);
+    return static_cast<std::size_t>(((a >> 4) * 0x9e3779b97f4a7c15ULL) >> 32) &
+           (entries_.size() - 1);
   }
   Addr kernel_next_;
   Addr module_next_;

@@ -14,9 +14,13 @@ namespace rcusim {
 class CallbackCost {
  public:
   CallbackCost(Kernel& k, Cpu& cpu)
-      : k_(k), cpu_(cpu), ctr_(k.mem->counters(cpu.id())),
-        cc_(k.cache ? &k.cache->cache_counters(cpu.id()) : nullptr), t0_(cpu.now()),
-        a0_(ctr_.accesses), c0_(ctr_.by_class) {
+      : k_(k),
+        cpu_(cpu),
+        ctr_(k.mem->counters(cpu.id())),
+        cc_(k.cache ? &k.cache->cache_counters(cpu.id()) : nullptr),
+        t0_(cpu.now()),
+        a0_(ctr_.accesses),
+        c0_(ctr_.by_class) {
     if (!cc_) return;
     for (std::size_t l = 0; l < kCacheLevels; ++l) m0_[l] = cc_->levels[l].misses;
     coh0_ = cc_->coherence_misses;
@@ -32,7 +36,8 @@ class CallbackCost {
     a0_ = ctr_.accesses;
     add_since(ps.by_class, ctr_.by_class, c0_);
     if (!cc_) return;
-    for (std::size_t l = 0; l < kCacheLevels; ++l) add_since(ps.misses[l], cc_->levels[l].misses, m0_[l]);
+    for (std::size_t l = 0; l < kCacheLevels; ++l)
+      add_since(ps.misses[l], cc_->levels[l].misses, m0_[l]);
     add_since(ps.coherence_misses, cc_->coherence_misses, coh0_);
   }
 

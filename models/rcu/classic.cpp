@@ -33,8 +33,10 @@ ClassicRcu::ClassicRcu(Kernel& k, const RcuConfig& cfg)
 // *to->tail = from->head: the splice writes the last rcu_head's next word.
 void ClassicRcu::append(rcu_list& to, const rcu_list& from) {
   if (from.empty()) return;
-  if (to.empty()) to.head = from.head;
-  else k_.heap.write_u64(to.tail + kNextOff, from.head);
+  if (to.empty())
+    to.head = from.head;
+  else
+    k_.heap.write_u64(to.tail + kNextOff, from.head);
   to.tail = from.tail;
 }
 
@@ -140,7 +142,10 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   rcu_data& r = rdp(cpu);
   cpu.fetch(k_.text.rcu_process_callbacks);
   if (!r.curlist.empty() && !rcu_batch_before(rcp_.completed, r.batch)) {
-    k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = Ev::rcu_donelist, .gp = r.batch,
+    k_.tp.emit({.time = cpu.now().v,
+                .cpu = cpu.id(),
+                .ev = Ev::rcu_donelist,
+                .gp = r.batch,
                 .list = r.curlist.head});
     append(r.donelist, r.curlist);
     r.curlist = {};
@@ -148,7 +153,7 @@ void ClassicRcu::process_callbacks(Cpu& cpu) {
   if (!r.nxtlist.empty() && r.curlist.empty()) {
     r.curlist = r.nxtlist;
     r.nxtlist = {};
-    r.batch = rcp_.cur + 1;  // determine batch number
+    r.batch = rcp_.cur + 1;    // determine batch number
     if (!rcp_.next_pending) {  // and start it / schedule start if it's a new batch
       cpu.spin_lock(rcp_.lock);
       rcp_.next_pending = 1;
@@ -195,8 +200,10 @@ void ClassicRcu::do_batch(Cpu& cpu, rcu_data& r) {
   qlen_total_ -= count;
   if (r.blimit == INT_MAX && r.qlen <= cfg_.qlowmark) r.blimit = cfg_.blimit;
   k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_batch_end, 0, 0, 0, r.qlen, count});
-  if (r.donelist.empty()) r.donelist.tail = 0;
-  else cpu.raise_softirq();
+  if (r.donelist.empty())
+    r.donelist.tail = 0;
+  else
+    cpu.raise_softirq();
 }
 
 // next = list->next, from the rcu_head's bytes.

@@ -27,7 +27,7 @@ enum class GpState : std::uint8_t {
 std::string_view to_string(GpState s);
 
 struct rcu_ctrlblk {
-  long cur = -300;        // both start near wrap-around, as in the kernel
+  long cur = -300;  // both start near wrap-around, as in the kernel
   long completed = -300;
   int next_pending = 0;
   int signaled = 0;

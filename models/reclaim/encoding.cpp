@@ -8,10 +8,9 @@ Encoded encode_kfree_offset(Encoding e, std::uint64_t offset) {
   if (e == Encoding::rfc) {
     // BUG_ON(offset > KFREE_RCU_MAX_OFFSET), KFREE_RCU_MAX_OFFSET = sizeof(void *) * 4095
     if (offset > kPointerSize * kRfcMaxOffsetWords)
-      return {std::nullopt,
-              fmt::format("kernel BUG at kernel/rcupdate.c: kfree_rcu(): offset {} > "
-                          "KFREE_RCU_MAX_OFFSET ({})",
-                          offset, kPointerSize * kRfcMaxOffsetWords)};
+      return {std::nullopt, fmt::format("kernel BUG at kernel/rcupdate.c: kfree_rcu(): offset {} > "
+                                        "KFREE_RCU_MAX_OFFSET ({})",
+                                        offset, kPointerSize * kRfcMaxOffsetWords)};
     return {offset / kPointerSize, {}};
   }
   // BUILD_BUG_ON(!__is_kfree_rcu_offset(offsetof(typeof(*(ptr)), rcu_head)))

@@ -13,7 +13,7 @@ namespace rcusim {
 
 enum class Encoding : std::uint8_t { rfc, merged };
 
-inline constexpr std::uint64_t kPointerSize = 8;         // sizeof(void *) on x86-64
+inline constexpr std::uint64_t kPointerSize = 8;           // sizeof(void *) on x86-64
 inline constexpr std::uint64_t kRfcMaxOffsetWords = 4095;  // __KFREE_RCU_MAX_OFFSET
 inline constexpr std::uint64_t kMergedOffsetLimit = 4096;  // __is_kfree_rcu_offset()
 

@@ -7,8 +7,7 @@ namespace {
 // rcu_head.func decoded by __rcu_reclaim(). From 5.6 on the byte offset (or, from v5.9, the
 // object's address) only travels on the fallback list.
 constexpr KfreeRcuGeneration kGenerations[] = {
-    {"rfc-2008",
-     "the 2008 RFC: one call_rcu() per object, func = offset / sizeof(void *) <= 4095",
+    {"rfc-2008", "the 2008 RFC: one call_rcu() per object, func = offset / sizeof(void *) <= 4095",
      Encoding::rfc, nullptr},
     {"3.0", "Linux 3.0 (9ab1544eb419): one call_rcu() per object, func = byte offset < 4096",
      Encoding::merged, nullptr},

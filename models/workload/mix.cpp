@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "models/heap/kalloc.hpp"
-#include "models/reclaim/reclaim.hpp"
 #include "models/kernel/kernel.hpp"
+#include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {
 namespace {
@@ -48,7 +48,10 @@ WorkloadMemory make_workload_memory(Kernel& k, const WorkloadConfig& w, std::siz
 
 MixTask::MixTask(const WorkloadConfig& w, const WorkloadMemory& mem, ObjectWorld& world,
                  double kfree_rcu_share, std::uint64_t seed, int cpu)
-    : w_(w), mem_(mem), world_(world), kfree_rcu_share_(kfree_rcu_share),
+    : w_(w),
+      mem_(mem),
+      world_(world),
+      kfree_rcu_share_(kfree_rcu_share),
       rng_(seed, kWorkloadStream + static_cast<std::uint64_t>(cpu)),
       total_(w.read + w.update + w.user + w.idle) {}
 
@@ -105,12 +108,13 @@ void MixTask::reader(Cpu& cpu) {
     if (reported) continue;
     const auto o = k.heap.find(h.obj);
     const bool poisoned = o && !o->live;
-    cpu.fail("use_after_free",
-             fmt::format("use-after-free: reader on CPU {} (rcu_read_lock at {} ns) holds object "
-                         "0x{:x} ({}), which was {} under it: generation word {:016x}",
-                         cpu.id(), k.freq.to_ns(start), h.obj,
-                         o && o->cache != Heap::kLarge ? k.heap.cache(o->cache).name : "kmalloc_large",
-                         poisoned ? "freed (POISON_FREE)" : "freed and reallocated", now_gen));
+    cpu.fail(
+        "use_after_free",
+        fmt::format("use-after-free: reader on CPU {} (rcu_read_lock at {} ns) holds object "
+                    "0x{:x} ({}), which was {} under it: generation word {:016x}",
+                    cpu.id(), k.freq.to_ns(start), h.obj,
+                    o && o->cache != Heap::kLarge ? k.heap.cache(o->cache).name : "kmalloc_large",
+                    poisoned ? "freed (POISON_FREE)" : "freed and reallocated", now_gen));
   }
   if (k.tp.enabled(Ev::read_unlock)) k.tp.emit({cpu.now().v, cpu.id(), Ev::read_unlock});
 }
@@ -145,8 +149,8 @@ void MixTask::retire_one(Cpu& cpu) {
   k.heap.prefetch(head);
   k.heap.prefetch_meta(head);
   cpu.expect(head);
-  const Addr nw = ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache)
-                                                  : kmalloc(cpu, ty.size);
+  const Addr nw =
+      ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache) : kmalloc(cpu, ty.size);
   if (!nw) {
     cpu.fail("heap_exhausted",
              fmt::format("out of memory: no room for a {}-byte object: raise heap.size", ty.size));
@@ -161,8 +165,10 @@ void MixTask::retire_one(Cpu& cpu) {
   cpu.write(slot, 8, MemClass::reader_data);
   switch (ty.kind) {
     case TypeKind::kfree_only:
-      if (d.by_kfree_rcu) k.reclaim->kfree_rcu(cpu, old, head);
-      else k.reclaim->call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
+      if (d.by_kfree_rcu)
+        k.reclaim->kfree_rcu(cpu, old, head);
+      else
+        k.reclaim->call_rcu(cpu, head, ty.callback, Path::trivial_kfree);
       break;
     case TypeKind::cache_only:
       k.reclaim->call_rcu(cpu, head, ty.callback, Path::trivial_cache_free);

@@ -39,7 +39,10 @@ class MixTask final : public Task {
   double kfree_rcu_share_;
   Rng rng_;
   double total_;
-  struct Held { Addr obj; std::uint64_t gen; };
+  struct Held {
+    Addr obj;
+    std::uint64_t gen;
+  };
   std::vector<Held> held_;
 };
 

@@ -26,7 +26,7 @@ inline constexpr Addr kGenerationOffset = 8;
 
 struct ObjectWorld {
   std::vector<ObjectType> types;
-  Addr table = 0;              // kmalloc'd array of slots pointers
+  Addr table = 0;  // kmalloc'd array of slots pointers
   std::uint64_t slots = 0;
   std::uint64_t next_generation = 1;
   Addr slot_addr(std::uint64_t s) const { return table + s * 8; }

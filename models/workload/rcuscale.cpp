@@ -12,14 +12,15 @@
 namespace rcusim {
 
 namespace {
-constexpr std::uint32_t kKfreeObj = 24;    // sizeof(struct kfree_obj): char[8], rcu_head
-constexpr std::uint32_t kRhOffset = 8;     // offsetof(struct kfree_obj, rh)
+constexpr std::uint32_t kKfreeObj = 24;  // sizeof(struct kfree_obj): char[8], rcu_head
+constexpr std::uint32_t kRhOffset = 8;   // offsetof(struct kfree_obj, rh)
 }  // namespace
 
 std::string RcuscaleRun::line() const {
-  return fmt::format("Total time taken by all kfree'ers: {} ns, loops: {}, batches: {}, memory "
-                     "footprint: {}MB",
-                     total_ns, loops, batches, footprint_mb);
+  return fmt::format(
+      "Total time taken by all kfree'ers: {} ns, loops: {}, batches: {}, memory "
+      "footprint: {}MB",
+      total_ns, loops, batches, footprint_mb);
 }
 
 int rcuscale_threads(const RcuscaleConfig& c, int cpus) {
@@ -42,7 +43,8 @@ bool RcuscaleKfreeTask::step(Cpu& cpu) {
   }
   if (i_ == 0) {  // the top of a loop: the memory samples
     const std::int64_t avail = si_mem_available(k);
-    if (!mem_during_) mem_during_ = mem_begin_ = avail;
+    if (!mem_during_)
+      mem_during_ = mem_begin_ = avail;
     else if (loop_ % std::max<std::int64_t>(1, c_.kfree_loops / 4) == 0)
       mem_during_ = (mem_during_ + avail) / 2;
   }
@@ -51,8 +53,10 @@ bool RcuscaleKfreeTask::step(Cpu& cpu) {
   const auto size = static_cast<std::uint64_t>(c_.kfree_mult) * kKfreeObj;
   const Addr obj = kmalloc(cpu, size);
   if (!obj) {
-    cpu.fail("heap_exhausted", fmt::format("out of memory: kfree_scale_thread's kmalloc({}) failed; raise "
-                                "heap.size", size));
+    cpu.fail("heap_exhausted",
+             fmt::format("out of memory: kfree_scale_thread's kmalloc({}) failed; raise "
+                         "heap.size",
+                         size));
     k.stop();
     return false;
   }

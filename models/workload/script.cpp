@@ -1,7 +1,7 @@
 #include "models/workload/script.hpp"
 
-#include <cctype>
 #include <fmt/format.h>
+#include <cctype>
 #include <optional>
 
 #include "models/heap/kalloc.hpp"
@@ -37,10 +37,12 @@ void note(Cpu& cpu, std::string text) {
 
 }  // namespace
 
-ScriptTask::ScriptTask(const ScriptConfig& sc, std::unique_ptr<Task> background,
-                       ScriptBoard& board, ObjectWorld& world, std::uint64_t seed,
-                       std::size_t index)
-    : sc_(sc), bg_(std::move(background)), board_(board), world_(world),
+ScriptTask::ScriptTask(const ScriptConfig& sc, std::unique_ptr<Task> background, ScriptBoard& board,
+                       ObjectWorld& world, std::uint64_t seed, std::size_t index)
+    : sc_(sc),
+      bg_(std::move(background)),
+      board_(board),
+      world_(world),
       rng_(seed, kScriptStream + index) {}
 
 const std::string& ScriptTask::event_of(const ActionConfig& a) const {
@@ -97,7 +99,8 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
                                 a.cache));
     return;
   }
-  auto size = via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
+  auto size =
+      via_kfree_rcu ? static_cast<std::uint32_t>(a.size.bytes) : f->head_offset + kRcuHeadSize;
   if (via_kfree_rcu && cache) size = k.heap.cache(*cache).size;
   const std::uint32_t head_off = via_kfree_rcu ? rcu_head_at_end(size) : f->head_offset;
   for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
@@ -113,15 +116,18 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
     cpu.write(obj, 16, MemClass::payload);
     const Addr head = obj + head_off;
     const bool last = i + 1 == a.count;
-    if (last && !a.label.empty()) board_.label(head, a.label);  // "queued:<label>" fires at the tracepoint
-    if (via_kfree_rcu) k.reclaim->kfree_rcu(cpu, obj, head);
-    else k.reclaim->call_rcu(cpu, head, fn, path_of(f->kind));
+    if (last && !a.label.empty())
+      board_.label(head, a.label);  // "queued:<label>" fires at the tracepoint
+    if (via_kfree_rcu)
+      k.reclaim->kfree_rcu(cpu, obj, head);
+    else
+      k.reclaim->call_rcu(cpu, head, fn, path_of(f->kind));
     cpu.take_interrupts();
   }
   if (a.count > 1 || a.label.empty())
-    note(cpu, fmt::format("{} x {}{}{}", a.count, a.action,
-                          via_kfree_rcu ? "" : "(" + a.callback + ")",
-                          via_kfree_rcu && cache ? " of " + a.cache + " objects" : ""));
+    note(cpu,
+         fmt::format("{} x {}{}{}", a.count, a.action, via_kfree_rcu ? "" : "(" + a.callback + ")",
+                     via_kfree_rcu && cache ? " of " + a.cache + " objects" : ""));
 }
 
 void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
@@ -136,8 +142,8 @@ void ScriptTask::unload(Cpu& cpu, const ActionConfig& a) {
   cpu.sync();
   k.syms.unload(m);
   ms.unloaded = cpu.now().v;
-  k.tp.emit({cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1,
-             a.module});
+  k.tp.emit(
+      {cpu.now().v, cpu.id(), Ev::module_unload, 0, k.syms.module(m).base, 0, -1, -1, a.module});
 }
 
 // A module's slab cache and what it needs at exit.
@@ -154,7 +160,8 @@ void ScriptTask::caches(Cpu& cpu, const ActionConfig& a) {
   } else if (const auto id = k.heap.find_cache(a.cache)) {
     k.reclaim->kmem_cache_destroy(cpu, *id);
   } else {
-    cpu.fail("bug", fmt::format("kmem_cache_destroy(): no kmem_cache named {} at this point", a.cache));
+    cpu.fail("bug",
+             fmt::format("kmem_cache_destroy(): no kmem_cache named {} at this point", a.cache));
   }
 }
 
@@ -174,14 +181,16 @@ void ScriptTask::run(Cpu& cpu, const ActionConfig& a) {
   if (a.action == "load") {
     const int m = *k.syms.find_module(a.module);
     k.syms.load(m);
-    k.tp.emit({cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1,
-               a.module});
+    k.tp.emit(
+        {cpu.now().v, cpu.id(), Ev::module_load, 0, k.syms.module(m).base, 0, -1, -1, a.module});
     return;
   }
   Cycles len = k.freq.from_ns(a.length.ns);
   if (a.action == "busy") {
     const double j = k.perturb.busy_jitter;
-    if (j > 0) len = Cycles{static_cast<std::int64_t>(static_cast<double>(len.v) * (1 - j + 2 * j * rng_.unit()))};
+    if (j > 0)
+      len = Cycles{
+          static_cast<std::int64_t>(static_cast<double>(len.v) * (1 - j + 2 * j * rng_.unit()))};
     board_.busy_lengths_ns.push_back(k.freq.to_ns(len));
     const auto tr = [&](const char* what) {
       k.tp.emit({cpu.now().v, cpu.id(), Ev::busy, 0, 0, 0, -1, -1, what});

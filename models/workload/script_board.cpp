@@ -62,7 +62,8 @@ void ScriptBoard::on_event(const TraceEvent& e) {
       break;
     case Ev::module_unload: fire("unload:" + std::string(e.detail), e.time); break;
     case Ev::rcu_barrier:  // 2.6.27's "done", v6.6's "Inc2"
-      if (e.detail == "done" || e.detail == "Inc2") fire("barrier_done:" + std::to_string(e.cpu), e.time);
+      if (e.detail == "done" || e.detail == "Inc2")
+        fire("barrier_done:" + std::to_string(e.cpu), e.time);
       break;
     default: break;
   }

@@ -104,8 +104,10 @@ bool TraceTask::step(Cpu& cpu) {
     return false;
   }
   if (cpu.now() < at) cpu.run_until(at, TaskCtx::kernel, never);
-  if (!f) k.reclaim->kfree_rcu(cpu, obj, obj + static_cast<Addr>(c.offset));  // kfree_rcu(ptr, rhf)
-  else k.reclaim->call_rcu(cpu, obj + f->head_offset, fns_.at(c.func), path_of(f->kind));
+  if (!f)
+    k.reclaim->kfree_rcu(cpu, obj, obj + static_cast<Addr>(c.offset));  // kfree_rcu(ptr, rhf)
+  else
+    k.reclaim->call_rcu(cpu, obj + f->head_offset, fns_.at(c.func), path_of(f->kind));
   cpu.take_interrupts();
   return true;
 }

@@ -1,7 +1,7 @@
 #include "models/workload/world.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <stdexcept>
 
 #include "models/kernel/kernel.hpp"

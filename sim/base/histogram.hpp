@@ -22,7 +22,9 @@ class Histogram {
   std::uint64_t count() const { return count_; }
   std::int64_t max() const { return count_ ? max_ : 0; }
   std::int64_t min() const { return count_ ? min_ : 0; }
-  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0; }
+  double mean() const {
+    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0;
+  }
   // Smallest bucket edge with at least q of the samples at or below it.
   std::int64_t quantile(double q) const {
     if (!count_) return 0;

@@ -1,8 +1,8 @@
 #include "sim/base/quantity.hpp"
 
+#include <fmt/format.h>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace rcusim::quantity {
 namespace {

@@ -26,8 +26,12 @@ class Rng {
   std::uint64_t next() {
     const std::uint64_t r = rotl(s_[1] * 5, 7) * 9;
     const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0]; s_[3] ^= s_[1]; s_[1] ^= s_[2]; s_[0] ^= s_[3];
-    s_[2] ^= t; s_[3] = rotl(s_[3], 45);
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
     return r;
   }
   // Uniform in [0, n) without modulo bias (Lemire's method).

@@ -15,29 +15,29 @@ namespace rcusim {
 // Names and fields as include/trace/events/rcu.h of Linux v6.6 prints them (the 2.6.27 flavour
 // emits the subset it passes through under the same names).
 enum class Ev : std::uint8_t {
-  rcu_grace_period,            // gp, detail: start | cpuqs | end | newreq | cpustart | ...
-  rcu_callback,                // call_rcu(): head, func, qlen
-  rcu_kvfree_callback,         // kfree_rcu(): head, offset, qlen
-  rcu_batch_start,             // rcu_do_batch(): qlen (callbacks queued), count = blimit / bl
-  rcu_invoke_callback,         // head, func
-  rcu_invoke_kvfree_callback,  // head, offset
+  rcu_grace_period,                // gp, detail: start | cpuqs | end | newreq | cpustart | ...
+  rcu_callback,                    // call_rcu(): head, func, qlen
+  rcu_kvfree_callback,             // kfree_rcu(): head, offset, qlen
+  rcu_batch_start,                 // rcu_do_batch(): qlen (callbacks queued), count = blimit / bl
+  rcu_invoke_callback,             // head, func
+  rcu_invoke_kvfree_callback,      // head, offset
   rcu_invoke_kfree_bulk_callback,  // head = the page of pointers, count = nr_records
-  rcu_batch_end,               // count invoked, qlen left
-  rcu_grace_period_init,       // gp, level, grplo, grphi, qsmask of one rcu_node
-  rcu_quiescent_state_report,  // gp, mask > qsmask, level, grplo, grphi of one rcu_node
-  rcu_fqs,                     // gp (rdp->gp_seq), count = the CPU reported, detail: dti
+  rcu_batch_end,                   // count invoked, qlen left
+  rcu_grace_period_init,           // gp, level, grplo, grphi, qsmask of one rcu_node
+  rcu_quiescent_state_report,      // gp, mask > qsmask, level, grplo, grphi of one rcu_node
+  rcu_fqs,                         // gp (rdp->gp_seq), count = the CPU reported, detail: dti
   rcu_donelist,  // callbacks became ready (gp = batch or rnp->gp_seq; list = the first of them;
                  // count = how many, -1 = to the end of the list)
   rcu_force_qs,  // 2.6.27's force_quiescent_state(): qhimark exceeded
-  ksoftirqd,                  // softirq work deferred to / run by ksoftirqd
-  workqueue_execute_start,    // a kworker calls a work function: func, detail = its name
+  ksoftirqd,     // softirq work deferred to / run by ksoftirqd
+  workqueue_execute_start,  // a kworker calls a work function: func, detail = its name
   // 2.6.27: detail start | done (count = latency, ns). v6.6: detail Begin | Inc1 | NQ | OnlineQ |
   // IRQ | IRQNQ | CB | LastCB | Inc2 | EarlyExit, count = remaining, gp = # (barrier_sequence),
   // qlen = the tracepoint's cpu argument (-1: none).
   rcu_barrier,
-  module_load,                // detail: module name
-  module_unload,              // detail: module name
-  busy,                       // detail: start | end (scripted busy periods)
+  module_load,    // detail: module name
+  module_unload,  // detail: module name
+  busy,           // detail: start | end (scripted busy periods)
   use_after_free,
   oops,
   bug,

@@ -1,8 +1,8 @@
 // Typed quantities: simulated time is an integer count of CPU cycles, sizes are bytes.
 // Separate types keep a latency from being passed where a size is expected.
 #pragma once
-#include <cstdint>
 #include <compare>
+#include <cstdint>
 
 namespace rcusim {
 
@@ -19,8 +19,14 @@ struct Cycles {
   constexpr auto operator<=>(const Cycles&) const = default;
   constexpr Cycles operator+(Cycles o) const { return Cycles{v + o.v}; }
   constexpr Cycles operator-(Cycles o) const { return Cycles{v - o.v}; }
-  constexpr Cycles& operator+=(Cycles o) { v += o.v; return *this; }
-  constexpr Cycles& operator-=(Cycles o) { v -= o.v; return *this; }
+  constexpr Cycles& operator+=(Cycles o) {
+    v += o.v;
+    return *this;
+  }
+  constexpr Cycles& operator-=(Cycles o) {
+    v -= o.v;
+    return *this;
+  }
   constexpr Cycles operator*(std::int64_t k) const { return Cycles{v * k}; }
 };
 

@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/host_limits.hpp"
@@ -48,9 +48,8 @@ struct Options {
 };
 
 void run(const Options& o) {
-  const CacheConfig cfg = cachegrind_config(parse_geometry(o.i1, "--I1"),
-                                            parse_geometry(o.d1, "--D1"),
-                                            parse_geometry(o.ll, "--LL"));
+  const CacheConfig cfg = cachegrind_config(
+      parse_geometry(o.i1, "--I1"), parse_geometry(o.d1, "--D1"), parse_geometry(o.ll, "--LL"));
   const std::string too_big =
       memory_refusal(estimate_cachesim_memory(cfg), host_memory_limit(o.memory_limit));
   if (!too_big.empty()) fail("--I1/--D1/--LL", too_big);
@@ -94,12 +93,14 @@ LevelConfig parse_geometry(std::string_view text, std::string_view option) {
   return l;
 }
 
-
 std::string format_table(const CachegrindCounts& c) {
   std::string out;
-  for (auto [label, n] : {std::pair{"I   refs:", c.i_refs}, {"I1  misses:", c.i1_misses},
-                          {"LLi misses:", c.lli_misses}, {"D   refs:", c.d_refs},
-                          {"D1  misses:", c.d1_misses}, {"LLd misses:", c.lld_misses}})
+  for (auto [label, n] : {std::pair{"I   refs:", c.i_refs},
+                          {"I1  misses:", c.i1_misses},
+                          {"LLi misses:", c.lli_misses},
+                          {"D   refs:", c.d_refs},
+                          {"D1  misses:", c.d1_misses},
+                          {"LLd misses:", c.lld_misses}})
     out += fmt::format("{:<12}{:>14}\n", label, n);
   return out;
 }

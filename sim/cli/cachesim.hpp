@@ -18,7 +18,6 @@ namespace rcusim {
 // CLI::ValidationError (exit code 2) whose message names `option`.
 LevelConfig parse_geometry(std::string_view text, std::string_view option);
 
-
 std::string format_table(const CachegrindCounts& c);
 // One JSON object with exactly the keys I_refs, I1_misses, LLi_misses, D_refs, D1_misses,
 // LLd_misses.

@@ -1,9 +1,9 @@
 #include "sim/cli/engine_args.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <fmt/format.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -38,7 +38,8 @@ bool one_of(const std::string& v, std::initializer_list<const char*> list) {
 // several of them, so each is checked here.
 void check_cfg(const std::string& arg, const std::string& kv, EngineArgs& into) {
   const auto colon = kv.find(':');
-  const std::string key = kv.substr(0, colon), value = colon == std::string::npos ? "" : kv.substr(colon + 1);
+  const std::string key = kv.substr(0, colon),
+                    value = colon == std::string::npos ? "" : kv.substr(colon + 1);
   if (colon == std::string::npos || value.empty())
     throw std::invalid_argument(fmt::format("{}: expected --cfg=KEY:VALUE", arg));
   if (key == "contexts/factory") {
@@ -46,7 +47,8 @@ void check_cfg(const std::string& arg, const std::string& kv, EngineArgs& into) 
       throw std::invalid_argument(
           fmt::format("{}: the context factory is one of thread, ucontext, raw, boost", arg));
   } else if (key == "contexts/stack-size") {
-    into.stack_bytes = static_cast<std::uint64_t>(integer(arg, value, kMinStackKiB, kMaxStackKiB)) << 10;
+    into.stack_bytes = static_cast<std::uint64_t>(integer(arg, value, kMinStackKiB, kMaxStackKiB))
+                       << 10;
   } else if (key == "contexts/guard-size") {
     integer(arg, value, 0, 1024);
   } else if (key == "debug/verbose-exit") {
@@ -71,7 +73,8 @@ void check_log(const std::string& arg, const std::string& text) {
     const auto colon = item.find(':');
     const auto dot = item.rfind('.', colon);
     const std::string cat = dot == std::string::npos ? "" : item.substr(0, dot);
-    const std::string setting = dot == std::string::npos ? "" : item.substr(dot + 1, colon - dot - 1);
+    const std::string setting =
+        dot == std::string::npos ? "" : item.substr(dot + 1, colon - dot - 1);
     const std::string value = colon == std::string::npos ? "" : lower(item.substr(colon + 1));
     const bool cat_ok = !cat.empty() && std::all_of(cat.begin(), cat.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -95,8 +98,10 @@ void check_log(const std::string& arg, const std::string& text) {
 }  // namespace
 
 void check_engine_arg(const std::string& arg, EngineArgs& into) {
-  if (arg.rfind("--cfg=", 0) == 0) check_cfg(arg, arg.substr(6), into);
-  else check_log(arg, arg.substr(6));
+  if (arg.rfind("--cfg=", 0) == 0)
+    check_cfg(arg, arg.substr(6), into);
+  else
+    check_log(arg, arg.substr(6));
   into.args.push_back(arg);
 }
 
@@ -120,7 +125,8 @@ std::vector<std::string> engine_args_for_run() {
   const bool chosen = std::any_of(v.begin(), v.end(), [](const std::string& a) {
     return a.rfind("--cfg=contexts/factory:", 0) == 0;
   });
-  if (!chosen) v.insert(v.begin(), {"--log=xbt_cfg.thres:warning", "--cfg=contexts/factory:thread"});
+  if (!chosen)
+    v.insert(v.begin(), {"--log=xbt_cfg.thres:warning", "--cfg=contexts/factory:thread"});
 #endif
   return v;
 }

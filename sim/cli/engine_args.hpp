@@ -10,7 +10,7 @@
 namespace rcusim {
 
 struct EngineArgs {
-  std::vector<std::string> args;  // as given, in order
+  std::vector<std::string> args;           // as given, in order
   std::uint64_t stack_bytes = 8ull << 20;  // contexts/stack-size (SimGrid's default, 8 MiB)
 };
 

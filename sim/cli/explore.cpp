@@ -8,10 +8,10 @@
 #include <cstring>
 #include <optional>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -52,16 +52,16 @@ struct Outcome {
   std::vector<std::int64_t> busy_ns;
 };
 
-
 // The arguments that make `rcusim run` reproduce one explored run.
 std::vector<std::string> run_args(const ExploreArgs& a, std::int64_t seed) {
   std::vector<std::string> v{"run", a.scenario, "--seed", std::to_string(seed)};
   for (const auto& s : a.sets) v.insert(v.end(), {"--set", s});
   for (const auto& e : engine_args().args) v.push_back(e);
-  v.insert(v.end(), {"--set", fmt::format("perturb.tick_phase={}", a.fixed_ticks ? "false" : "true"),
-                     "--set", fmt::format("perturb.busy_jitter={}", a.busy_jitter), "--set",
-                     fmt::format("perturb.softirq_defer={}", a.softirq_defer), "--set",
-                     fmt::format("perturb.shuffle_cpus={}", a.shuffle ? "true" : "false")});
+  v.insert(v.end(),
+           {"--set", fmt::format("perturb.tick_phase={}", a.fixed_ticks ? "false" : "true"),
+            "--set", fmt::format("perturb.busy_jitter={}", a.busy_jitter), "--set",
+            fmt::format("perturb.softirq_defer={}", a.softirq_defer), "--set",
+            fmt::format("perturb.shuffle_cpus={}", a.shuffle ? "true" : "false")});
   return v;
 }
 
@@ -87,8 +87,8 @@ int explore(ExploreArgs a) {
   note_signals();
   a.seed = parse_seed(a.seed_text, "--seed");
   if (a.seed > kMaxSeed - (a.runs - 1))
-    throw ScenarioError(fmt::format("--seed {} --runs {}: the last seed would pass {}", a.seed,
-                                    a.runs, kMaxSeed));
+    throw ScenarioError(
+        fmt::format("--seed {} --runs {}: the last seed would pass {}", a.seed, a.runs, kMaxSeed));
   const Config cfg = load_scenario(a.scenario, a.sets);  // bad input stops here, exit 2
   check_memory(a.scenario, estimate_memory(cfg, engine_args().stack_bytes), a.memory_limit);
   // The runs go to a temporary directory that replaces DIR (if rcusim wrote it) when complete.
@@ -101,20 +101,24 @@ int explore(ExploreArgs a) {
     const std::string rdir = fmt::format("{}/seed-{}", tmp, seed);
     std::vector<std::string> argv{self_exe()};
     for (const auto& s : run_args(a, seed)) argv.push_back(s);
-    if (a.memory_limit) argv.insert(argv.end(), {"--memory-limit", fmt::format("{}B", *a.memory_limit)});
+    if (a.memory_limit)
+      argv.insert(argv.end(), {"--memory-limit", fmt::format("{}B", *a.memory_limit)});
     argv.insert(argv.end(), {"--quiet", "--out", rdir});
     const int code = run_one(argv, "/dev/null");
     if (const int sig = signal_noted()) return kExitSignalBase + sig;
     if (code != kExitOk && code != kExitMismatch) {
       std::cerr << fmt::format("rcusim explore: run with seed {} failed (exit {})\n", seed, code);
-      return code == kExitSignalBase + SIGINT || code == kExitSignalBase + SIGTERM ? code : kExitBadInput;
+      return code == kExitSignalBase + SIGINT || code == kExitSignalBase + SIGTERM ? code
+                                                                                   : kExitBadInput;
     }
     std::ifstream in(rdir + "/summary.json");
     const auto j = nlohmann::json::parse(in);
-    Outcome o{seed, j["outcome"], -1, j["perturbation"]["busy_ns"].get<std::vector<std::int64_t>>()};
+    Outcome o{seed, j["outcome"], -1,
+              j["perturbation"]["busy_ns"].get<std::vector<std::int64_t>>()};
     if (!j["failures"].empty()) o.fail_ns = j["failures"][0]["time_ns"];
     outs.push_back(o);
-    if (isatty(STDERR_FILENO)) std::cerr << fmt::format("\r  run {}/{}", i + 1, a.runs) << std::flush;
+    if (isatty(STDERR_FILENO))
+      std::cerr << fmt::format("\r  run {}/{}", i + 1, a.runs) << std::flush;
   }
   if (isatty(STDERR_FILENO)) std::cerr << "\n";
 
@@ -125,49 +129,60 @@ int explore(ExploreArgs a) {
     ++counts[o.outcome];
     std::string busy;
     for (auto b : o.busy_ns) busy += (busy.empty() ? "" : " ") + std::to_string(b);
-    csv << fmt::format("{},{},{},{}\n", o.seed, o.outcome, o.fail_ns >= 0 ? std::to_string(o.fail_ns) : "", busy);
+    csv << fmt::format("{},{},{},{}\n", o.seed, o.outcome,
+                       o.fail_ns >= 0 ? std::to_string(o.fail_ns) : "", busy);
   }
   csv.close();
-  if (!csv) throw OutputError(fmt::format("{}/explore.csv: cannot write: {}", tmp, std::strerror(errno)));
+  if (!csv)
+    throw OutputError(fmt::format("{}/explore.csv: cannot write: {}", tmp, std::strerror(errno)));
   out.commit();
-  std::cout << fmt::format("explore {}: {} runs, seeds {}..{}: {} ok, {} oops, {} bug{}\n", cfg.name,
-                           a.runs, a.seed, a.seed + a.runs - 1, counts["ok"], counts["oops"],
-                           counts["bug"],
-                           counts["limit"] ? fmt::format(", {} hit heap.size", counts["limit"]) : "");
-  std::cout << fmt::format("{:>8}  {:>14}  {:>8}  {:>14}\n", "seed", "busy (us)", "outcome", "failure (us)");
+  std::cout << fmt::format(
+      "explore {}: {} runs, seeds {}..{}: {} ok, {} oops, {} bug{}\n", cfg.name, a.runs, a.seed,
+      a.seed + a.runs - 1, counts["ok"], counts["oops"], counts["bug"],
+      counts["limit"] ? fmt::format(", {} hit heap.size", counts["limit"]) : "");
+  std::cout << fmt::format("{:>8}  {:>14}  {:>8}  {:>14}\n", "seed", "busy (us)", "outcome",
+                           "failure (us)");
   auto sorted = outs;
   std::sort(sorted.begin(), sorted.end(), [](const Outcome& x, const Outcome& y) {
     return x.busy_ns != y.busy_ns ? x.busy_ns < y.busy_ns : x.seed < y.seed;
   });
   for (const auto& o : sorted) {
     std::string busy;
-    for (auto b : o.busy_ns) busy += fmt::format("{}{:.0f}", busy.empty() ? "" : "/", static_cast<double>(b) / 1e3);
-    std::cout << fmt::format("{:>8}  {:>14}  {:>8}  {:>14}\n", o.seed, busy.empty() ? "-" : busy, o.outcome,
-                             o.fail_ns >= 0 ? fmt::format("{:.1f}", static_cast<double>(o.fail_ns) / 1e3) : "");
+    for (auto b : o.busy_ns)
+      busy += fmt::format("{}{:.0f}", busy.empty() ? "" : "/", static_cast<double>(b) / 1e3);
+    std::cout << fmt::format(
+        "{:>8}  {:>14}  {:>8}  {:>14}\n", o.seed, busy.empty() ? "-" : busy, o.outcome,
+        o.fail_ns >= 0 ? fmt::format("{:.1f}", static_cast<double>(o.fail_ns) / 1e3) : "");
   }
   // Where the race opens, when the runs differ in one busy length.
   std::int64_t max_ok = -1, min_bad = -1;
   for (const auto& o : outs) {
     if (o.busy_ns.size() != 1) continue;
-    if (o.outcome == "ok") max_ok = std::max(max_ok, o.busy_ns[0]);
-    else if (min_bad < 0 || o.busy_ns[0] < min_bad) min_bad = o.busy_ns[0];
+    if (o.outcome == "ok")
+      max_ok = std::max(max_ok, o.busy_ns[0]);
+    else if (min_bad < 0 || o.busy_ns[0] < min_bad)
+      min_bad = o.busy_ns[0];
   }
   if (max_ok >= 0 && min_bad >= 0)
-    std::cout << fmt::format("busy length: longest ok run {:.1f} us, shortest failing run {:.1f} us{}\n",
-                             static_cast<double>(max_ok) / 1e3, static_cast<double>(min_bad) / 1e3,
-                             max_ok < min_bad ? ": the race opens between the two" : " (overlap: other perturbations matter too)");
-  const auto bad = std::min_element(outs.begin(), outs.end(), [](const Outcome& x, const Outcome& y) {
-    const bool xf = x.fail_ns >= 0, yf = y.fail_ns >= 0;
-    if (xf != yf) return xf;
-    return x.fail_ns != y.fail_ns ? x.fail_ns < y.fail_ns : x.seed < y.seed;
-  });
+    std::cout << fmt::format(
+        "busy length: longest ok run {:.1f} us, shortest failing run {:.1f} us{}\n",
+        static_cast<double>(max_ok) / 1e3, static_cast<double>(min_bad) / 1e3,
+        max_ok < min_bad ? ": the race opens between the two"
+                         : " (overlap: other perturbations matter too)");
+  const auto bad =
+      std::min_element(outs.begin(), outs.end(), [](const Outcome& x, const Outcome& y) {
+        const bool xf = x.fail_ns >= 0, yf = y.fail_ns >= 0;
+        if (xf != yf) return xf;
+        return x.fail_ns != y.fail_ns ? x.fail_ns < y.fail_ns : x.seed < y.seed;
+      });
   if (bad == outs.end() || bad->fail_ns < 0) {
     std::cout << "no run failed\n";
     return 0;
   }
   const auto args = run_args(a, bad->seed);
-  std::cout << fmt::format("shortest failing run: seed {} ({} at {:.1f} us); reproduce with:\n  {}\n",
-                           bad->seed, bad->outcome, static_cast<double>(bad->fail_ns) / 1e3, command(args));
+  std::cout << fmt::format(
+      "shortest failing run: seed {} ({} at {:.1f} us); reproduce with:\n  {}\n", bad->seed,
+      bad->outcome, static_cast<double>(bad->fail_ns) / 1e3, command(args));
   std::vector<std::string> argv{self_exe()};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--out", fmt::format("{}/seed-{}", dir, bad->seed)});
@@ -184,11 +199,14 @@ void add_explore_command(CLI::App& app) {
   auto* c = app.add_subcommand("explore", "rerun a scenario under seeded timing perturbations");
   c->add_option("scenario", a->scenario, "scenario file (TOML)")->required();
   c->add_option("--runs", a->runs, "number of runs")->check(CLI::Range(1, 100000));
-  c->add_option("--seed", a->seed_text, "first seed (runs use seed, seed+1, ...)")->type_name("UINT");
+  c->add_option("--seed", a->seed_text, "first seed (runs use seed, seed+1, ...)")
+      ->type_name("UINT");
   add_memory_limit_option(*c, a->memory_limit);
   c->add_option("--set", a->sets, "override a scenario key: key.path=value (repeatable)");
-  c->add_option("--busy-jitter", a->busy_jitter, "busy lengths scaled by U[1-j, 1+j]")->check(CLI::Range(0.0, 0.99));
-  c->add_option("--softirq-defer", a->softirq_defer, "probability an irq-exit softirq is left to ksoftirqd")
+  c->add_option("--busy-jitter", a->busy_jitter, "busy lengths scaled by U[1-j, 1+j]")
+      ->check(CLI::Range(0.0, 0.99));
+  c->add_option("--softirq-defer", a->softirq_defer,
+                "probability an irq-exit softirq is left to ksoftirqd")
       ->check(CLI::Range(0.0, 1.0));
   c->add_flag("--fixed-ticks", a->fixed_ticks, "keep the scenario's tick phases");
   c->add_flag("--shuffle-cpus", a->shuffle, "place scripts on a random permutation of CPUs");

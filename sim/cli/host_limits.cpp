@@ -2,8 +2,8 @@
 
 #include <sys/resource.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -76,7 +76,8 @@ CLI::Option* add_memory_limit_option(CLI::App& cmd, std::optional<std::uint64_t>
             std::string why;
             const auto b = quantity::parse_bytes(v, why);
             if (!b || *b == 0)
-              throw CLI::ValidationError("--memory-limit", fmt::format("'{}': {}", v, b ? "must be above 0" : why));
+              throw CLI::ValidationError("--memory-limit",
+                                         fmt::format("'{}': {}", v, b ? "must be above 0" : why));
             into = *b;
           },
           "host memory a run may use, e.g. 64GiB (default: MemAvailable, or ulimit -v if lower)")

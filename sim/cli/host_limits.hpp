@@ -10,7 +10,7 @@
 namespace CLI {
 class Option;
 class App;
-}
+}  // namespace CLI
 
 namespace rcusim {
 

@@ -27,13 +27,15 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
-  CLI::App app{"rcusim: a deterministic discrete-event simulator of Linux RCU grace periods "
-               "(classic RCU, 2.6.27) and the kfree_rcu() reclaim paths"};
+  CLI::App app{
+      "rcusim: a deterministic discrete-event simulator of Linux RCU grace periods "
+      "(classic RCU, 2.6.27) and the kfree_rcu() reclaim paths"};
   app.set_version_flag("--version", std::string("rcusim ") + RCUSIM_VERSION);
   app.require_subcommand(1);
-  app.footer("SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every "
-             "run. Exit status: 0 done, 1 outcome other than expect, 2 bad input, 3 sweep point "
-             "failed, 130/143 interrupted (SIGINT/SIGTERM).");
+  app.footer(
+      "SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every "
+      "run. Exit status: 0 done, 1 outcome other than expect, 2 bad input, 3 sweep point "
+      "failed, 130/143 interrupted (SIGINT/SIGTERM).");
 
   add_run_commands(app);
   auto* keys = app.add_subcommand("keys", "print every scenario key with its default (Markdown)");

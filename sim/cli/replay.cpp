@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -82,7 +82,8 @@ Config replay_config(const ReplayArgs& a, const ReplayInput& in) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
   std::vector<std::string> sets;
   if (!given(a.sets, "machine.cpus")) sets.push_back(fmt::format("machine.cpus={}", in.cpus));
-  if (!given(a.sets, "duration")) sets.push_back(fmt::format("duration=\"{}ns\"", in.span_ns + 1000));
+  if (!given(a.sets, "duration"))
+    sets.push_back(fmt::format("duration=\"{}ns\"", in.span_ns + 1000));
   if (!given(a.sets, "name")) sets.push_back(fmt::format("name=\"replay-{}\"", stem));
   sets.insert(sets.end(), a.sets.begin(), a.sets.end());
   Config c = a.scenario.empty() ? parse_scenario("", "(replay defaults)", sets)

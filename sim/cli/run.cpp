@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
-#include <fmt/format.h>
 #include <iostream>
 #include <optional>
 #include <simgrid/s4u/Engine.hpp>

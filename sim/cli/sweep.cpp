@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
@@ -12,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -76,8 +76,8 @@ const json* at_path(const json& root, const std::string& path) {
   while (std::getline(in, seg, '.')) {
     if (j->is_object() && j->contains(seg))
       j = &(*j)[seg];
-    else if (j->is_array() && !seg.empty() &&
-             seg.size() < 10 && seg.find_first_not_of("0123456789") == std::string::npos &&
+    else if (j->is_array() && !seg.empty() && seg.size() < 10 &&
+             seg.find_first_not_of("0123456789") == std::string::npos &&
              std::stoul(seg) < j->size())
       j = &(*j)[std::stoul(seg)];
     else
@@ -116,7 +116,6 @@ std::string merge_row(const std::string& name, const json& s, const json* pt,
   for (const auto& [col, path] : metric_cols) row += "," + json_cell(at_path(s, path));
   return row;
 }
-
 
 }  // namespace
 
@@ -297,7 +296,8 @@ std::string merge_sweep(const std::string& dir) {
     json s;
     try {
       s = json::parse(in);
-      rows[name] = merge_row(name, s, given.count(name) ? &given[name] : nullptr, keys, fixed, metric_cols);
+      rows[name] =
+          merge_row(name, s, given.count(name) ? &given[name] : nullptr, keys, fixed, metric_cols);
     } catch (const json::exception& ex) {
       throw std::runtime_error(fmt::format("{}: {}", sp.string(), ex.what()));
     }

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -40,21 +40,25 @@ std::set<std::string> prepare_dir(const fs::path& dir, const std::string& fp,
   std::error_code ec;
   const auto st = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory)
-    throw std::runtime_error(fmt::format("{}: cannot use it as the sweep directory: {}", dir.string(), ec.message()));
+    throw std::runtime_error(
+        fmt::format("{}: cannot use it as the sweep directory: {}", dir.string(), ec.message()));
   if (fs::exists(st) && !fs::is_directory(st))
     throw std::runtime_error(fmt::format("{}: not a directory", dir.string()));
   if (fs::exists(st) && !fs::is_empty(dir, ec) && !fs::exists(dir / "sweep.json", ec))
-    throw std::runtime_error(fmt::format("{}: exists and is not a sweep directory (no sweep.json); choose another --out",
+    throw std::runtime_error(
+        fmt::format("{}: exists and is not a sweep directory (no sweep.json); choose another --out",
                     dir.string()));
   fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: cannot create the sweep directory: {}", dir.string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("{}: cannot create the sweep directory: {}", dir.string(), ec.message()));
   if (::access(dir.c_str(), W_OK) != 0)
-    throw std::runtime_error(fmt::format("{}: cannot write there: {}", dir.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("{}: cannot write there: {}", dir.string(), std::strerror(errno)));
   bool same = false;
   try {
     same = json::parse(read_text(dir / "sweep.json")).value("fingerprint", "") == fp;
-  } catch (const json::exception&) {
-  }
+  } catch (const json::exception&) {}
   std::set<std::string> names, done;
   for (const auto& p : grid) names.insert(p.dir);
   for (const auto& e : fs::directory_iterator(dir, ec)) {

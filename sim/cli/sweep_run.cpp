@@ -2,12 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -91,7 +91,8 @@ void progress(bool tty, std::size_t done, std::size_t total, int failed) {
 // 130/143 is an interrupted run, which left no results.
 std::string point_failure(const SweepPoint& p, int st) {
   if (WIFEXITED(st) && (WEXITSTATUS(st) == kExitOk || WEXITSTATUS(st) == kExitMismatch)) return {};
-  if (!WIFEXITED(st)) return fmt::format("{}: rcusim run killed by signal {}\n", p.dir, WTERMSIG(st));
+  if (!WIFEXITED(st))
+    return fmt::format("{}: rcusim run killed by signal {}\n", p.dir, WTERMSIG(st));
   const int code = WEXITSTATUS(st);
   if (code == kExitSignalBase + SIGINT || code == kExitSignalBase + SIGTERM)
     return fmt::format("{}: rcusim run interrupted (exit {})\n", p.dir, code);
@@ -108,7 +109,8 @@ int run_points(const std::vector<std::string>& base_exe, const SweepOptions& o,
   int failed = 0, forwarded = 0;
   progress(tty, 0, todo.size(), 0);
   while (done < todo.size() && (running.size() > 0 || !signal_noted())) {
-    while (!signal_noted() && next < todo.size() && running.size() < static_cast<std::size_t>(o.jobs)) {
+    while (!signal_noted() && next < todo.size() &&
+           running.size() < static_cast<std::size_t>(o.jobs)) {
       const SweepPoint& p = *todo[next++];
       try {
         const auto argv = run_argv(base_exe[0], base_exe[1], p, dir, o.memory_limit);
@@ -153,7 +155,8 @@ void write_jobs(const std::string& file, const std::vector<std::string>& base,
                 const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(file, ec)) && !is_job_file(file))
-    die(fmt::format("--emit-jobs {}: exists and is not a job file rcusim wrote; choose another "
+    die(
+        fmt::format("--emit-jobs {}: exists and is not a job file rcusim wrote; choose another "
                     "name",
                     file));
   std::string text;
@@ -216,8 +219,11 @@ void sweep(const SweepOptions& o) {
   }
 
   using ojson = nlohmann::ordered_json;
-  ojson meta = {{"scenario", scenario},      {"keys", ojson::array()}, {"seeds", o.seeds},
-                {"fingerprint", fp},         {"points", ojson::array()}};
+  ojson meta = {{"scenario", scenario},
+                {"keys", ojson::array()},
+                {"seeds", o.seeds},
+                {"fingerprint", fp},
+                {"points", ojson::array()}};
   for (const auto& a : pl.axes) meta["keys"].push_back(a.key);
   std::vector<const SweepPoint*> todo;
   for (const auto& p : pl.grid) {
@@ -262,14 +268,16 @@ void sweep(const SweepOptions& o) {
     } catch (const json::exception&) {  // a point that failed to run: counted below
     }
   }
-  fmt::print("sweep: {} points in {}/{}, merged into sweep.csv\n", pl.grid.size(), dir.string(), kept);
+  fmt::print("sweep: {} points in {}/{}, merged into sweep.csv\n", pl.grid.size(), dir.string(),
+             kept);
   if (mismatched)
     fmt::print(stderr,
                "rcusim: sweep: {} points ended with an outcome other than their expect "
                "(see the outcome and expect columns)\n",
                mismatched);
   if (failed)
-    die(fmt::format("sweep: {} of {} points failed to run", failed, pl.grid.size()), kExitPointFailed);
+    die(fmt::format("sweep: {} of {} points failed to run", failed, pl.grid.size()),
+        kExitPointFailed);
   std::exit(kExitOk);
 }
 

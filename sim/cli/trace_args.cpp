@@ -1,7 +1,7 @@
 #include "sim/cli/trace_args.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <stdexcept>
 
 #include "sim/base/quantity.hpp"

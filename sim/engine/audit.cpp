@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "models/reclaim/encoding.hpp"
-#include "models/rcu/rcu_head.hpp"
 #include "models/kernel/kernel.hpp"
 #include "models/rcu/flavor.hpp"
+#include "models/rcu/rcu_head.hpp"
+#include "models/reclaim/encoding.hpp"
 #include "models/reclaim/reclaim.hpp"
 
 namespace rcusim {

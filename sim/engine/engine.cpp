@@ -1,8 +1,8 @@
 #include "sim/engine/engine.hpp"
 
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -33,8 +33,9 @@ constexpr std::uint64_t kWorldStream = 0x574f524c44ULL;
 void boot(const Config& c, const RunOptions& opt, RunResult& r) {
   const RunBounds bounds{c.seed, c.duration, c.drain, c.on_oops == "stop"};
   const int ncpus = static_cast<int>(c.machine.cpus);
-  r.kernel = std::make_unique<Kernel>(c.machine, c.costs, c.perturb, c.heap, bounds,
-                                      find_ops(memory_models(), c.memory.model)->make(ncpus, c.memory, c.cache));
+  r.kernel = std::make_unique<Kernel>(
+      c.machine, c.costs, c.perturb, c.heap, bounds,
+      find_ops(memory_models(), c.memory.model)->make(ncpus, c.memory, c.cache));
   Kernel& k = *r.kernel;
   k.stats.keep_latencies = c.output.latencies;
   Rng rng(static_cast<std::uint64_t>(c.seed), kWorldStream);
@@ -105,7 +106,8 @@ std::vector<std::unique_ptr<Task>> make_tasks(const Config& cfg, const RunOption
     r.rcuscale = std::make_unique<RcuscaleRun>();
     r.rcuscale->nthreads = rcuscale_threads(cfg.rcuscale, static_cast<int>(cfg.machine.cpus));
     for (std::size_t i = 0; i < static_cast<std::size_t>(r.rcuscale->nthreads); ++i) {
-      tasks[i] = std::make_unique<RcuscaleKfreeTask>(cfg.rcuscale, *r.rcuscale, cfg.heap.size.bytes);
+      tasks[i] =
+          std::make_unique<RcuscaleKfreeTask>(cfg.rcuscale, *r.rcuscale, cfg.heap.size.bytes);
       names[i] = "kfree_scale_thread";
     }
   }
@@ -163,7 +165,8 @@ RunResult run_simulation(const Config& cfg, const RunOptions& opt) {
 
   auto* zone = sg4::create_full_zone("machine");
   std::vector<sg4::Host*> hosts;
-  for (int i = 0; i < cfg.machine.cpus; ++i) hosts.push_back(zone->create_host(fmt::format("cpu{}", i), 1.0));
+  for (int i = 0; i < cfg.machine.cpus; ++i)
+    hosts.push_back(zone->create_host(fmt::format("cpu{}", i), 1.0));
   zone->seal();
 
   RunResult r;

@@ -47,7 +47,7 @@ struct RunResult {
   std::unique_ptr<FigureSink> figures;       // with RunOptions::replay
   TracedFunctions traced_functions;          // with RunOptions::replay
   std::unique_ptr<RcuscaleRun> rcuscale;     // when rcuscale.kfree_rcu_test
-  Cycles end;  // simulated time when the last CPU stopped
+  Cycles end;                                // simulated time when the last CPU stopped
 };
 
 // SimGrid supports one engine per process: call this once.

@@ -1,7 +1,7 @@
 #include "sim/engine/event_log.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <queue>
 
 namespace rcusim {
@@ -15,7 +15,8 @@ void EventLog::on_event(const TraceEvent& e) {
 
 std::uint32_t EventLog::intern(std::string_view s) {
   if (s.empty()) return 0;
-  auto [it, fresh] = text_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(texts_.size()));
+  auto [it, fresh] =
+      text_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(texts_.size()));
   if (fresh) texts_.emplace_back(s);
   return it->second;
 }

@@ -24,7 +24,7 @@ struct LoggedEvent {
   Addr func;
   std::int64_t qlen;
   std::int64_t count;
-  std::uint32_t text;  // index into the detail strings, 0 = none
+  std::uint32_t text;                // index into the detail strings, 0 = none
   std::int32_t level, grplo, grphi;  // rcu_node events; level -1 otherwise
   std::uint64_t mask, qsmask;
 };

@@ -14,7 +14,8 @@ struct Named {
 }  // namespace
 
 FigureSink::FigureSink(int cpus, const Frequency& f)
-    : roles_(static_cast<std::size_t>(Ev::count), none), per_cpu_(static_cast<std::size_t>(cpus)),
+    : roles_(static_cast<std::size_t>(Ev::count), none),
+      per_cpu_(static_cast<std::size_t>(cpus)),
       freq_(f) {
   const Named named[] = {{"rcu_grace_period", gp},
                          {"rcu_callback", queue},

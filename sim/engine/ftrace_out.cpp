@@ -17,8 +17,8 @@ struct FtraceRow {
   std::string_view ev;
   Build build;  // nullptr: softirq_entry/exit (irq events, not RCU)
   bool irqs_off;
-  unsigned locks;      // preempt depth the call site adds
-  bool names_function; // needs FtraceArgs::symbol
+  unsigned locks;       // preempt depth the call site adds
+  bool names_function;  // needs FtraceArgs::symbol
 };
 
 namespace {
@@ -35,12 +35,12 @@ ft::RcuFields grace_period(const Recorded& r, const FtraceArgs& a) {
   return ft::GracePeriod{rcu(), r.gp, std::string(a.detail)};
 }
 ft::RcuFields gp_init(const Recorded& r, const FtraceArgs&) {
-  return ft::GracePeriodInit{rcu(), r.gp, static_cast<unsigned>(r.level), r.grplo, r.grphi,
-                             r.qsmask};
+  return ft::GracePeriodInit{rcu(),   r.gp,    static_cast<unsigned>(r.level),
+                             r.grplo, r.grphi, r.qsmask};
 }
 ft::RcuFields qs_report(const Recorded& r, const FtraceArgs&) {
-  return ft::QuiescentStateReport{rcu(), r.gp, r.mask, r.qsmask, static_cast<unsigned>(r.level),
-                                  r.grplo, r.grphi, 0};
+  return ft::QuiescentStateReport{
+      rcu(), r.gp, r.mask, r.qsmask, static_cast<unsigned>(r.level), r.grplo, r.grphi, 0};
 }
 // rcu_fqs: the CPU checked is in count (the emitting CPU when absent).
 ft::RcuFields fqs(const Recorded& r, const FtraceArgs& a) {
@@ -139,8 +139,8 @@ void write_ftrace(std::ostream& os, const TraceRecorder& rec, const RecordedTrac
   std::vector<std::int64_t> bl(static_cast<std::size_t>(rec.kernel().ncpus()), 0);
   const ft::TimeUnit unit = rec.options().ns_times ? ft::TimeUnit::ns : ft::TimeUnit::us;
   const Frequency& freq = rec.kernel().freq;
-  const auto entries = static_cast<std::uint64_t>(
-      std::count_if(t.events.begin(), t.events.end(), [&](const Recorded& r) { return row_of(r); }));
+  const auto entries = static_cast<std::uint64_t>(std::count_if(
+      t.events.begin(), t.events.end(), [&](const Recorded& r) { return row_of(r); }));
   // entries-written counts what the cap refused too, as the ring buffer's overrun does.
   os << ft::format_header(entries, entries + t.dropped, rec.kernel().ncpus());
   for (const Recorded& r : t.events) {
@@ -150,8 +150,12 @@ void write_ftrace(std::ostream& os, const TraceRecorder& rec, const RecordedTrac
                           &bl[static_cast<std::size_t>(r.cpu)]};
     FtraceText text = ftrace_text(*row, r, args);
     auto [comm, pid] = rec.comm_pid(r);
-    const ft::FtraceLine line{std::move(comm), pid, r.cpu, ftrace_flags(*row, r.ctx),
-                              freq.to_ns(Cycles{r.time}), std::move(text.event),
+    const ft::FtraceLine line{std::move(comm),
+                              pid,
+                              r.cpu,
+                              ftrace_flags(*row, r.ctx),
+                              freq.to_ns(Cycles{r.time}),
+                              std::move(text.event),
                               std::move(text.fields)};
     os << ft::format_raw_line(line, unit) << '\n';
   }

@@ -7,11 +7,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 
 namespace fs = std::filesystem;

@@ -59,7 +59,9 @@ constexpr Row kInstant{"", Role::instant, softirq, ""};
 class Writer {
  public:
   Writer(std::ostream& os, const TraceRecorder& rec, const RecordedTrace& t)
-      : os_(os), rec_(rec), freq_(rec.kernel().freq),
+      : os_(os),
+        rec_(rec),
+        freq_(rec.kernel().freq),
         open_(static_cast<std::size_t>(rec.kernel().ncpus())),
         rows_(static_cast<std::size_t>(Ev::count), &kInstant) {
     for (std::size_t i = 0; i < rows_.size(); ++i)
@@ -72,9 +74,15 @@ class Writer {
   void metadata(const std::string& title) {
     put({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"args", {{"name", title}}}});
     for (int c = 0; c < rec_.kernel().ncpus(); ++c) {
-      put({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", c + 1},
+      put({{"name", "thread_name"},
+           {"ph", "M"},
+           {"pid", 1},
+           {"tid", c + 1},
            {"args", {{"name", fmt::format("CPU {}", c)}}}});
-      put({{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", 1}, {"tid", c + 1},
+      put({{"name", "thread_sort_index"},
+           {"ph", "M"},
+           {"pid", 1},
+           {"tid", c + 1},
            {"args", {{"sort_index", c}}}});
     }
   }
@@ -105,8 +113,12 @@ class Writer {
           stack.pop_back();
         }
     for (const auto& [seq, t] : gps_)  // grace periods that had not ended: begin only
-      put({{"name", fmt::format("grace period {}", seq)}, {"cat", "rcu"}, {"ph", "b"},
-           {"id", std::to_string(seq)}, {"pid", 1}, {"ts", us(t)}});
+      put({{"name", fmt::format("grace period {}", seq)},
+           {"cat", "rcu"},
+           {"ph", "b"},
+           {"id", std::to_string(seq)},
+           {"pid", 1},
+           {"ts", us(t)}});
   }
 
  private:
@@ -152,13 +164,15 @@ class Writer {
   }
 
   void open(const Recorded& r, const Row& row) {
-    open_[static_cast<std::size_t>(r.cpu)][row.slice].push_back({ns(r), slice_name(r, row), args(r)});
+    open_[static_cast<std::size_t>(r.cpu)][row.slice].push_back(
+        {ns(r), slice_name(r, row), args(r)});
   }
 
   // An end without its begin (before the window) starts the slice at the window's start.
   void close(const Recorded& r, Slice s) {
     auto& stack = open_[static_cast<std::size_t>(r.cpu)][s];
-    Open o = stack.empty() ? Open{start_ns_, std::string(), json::object()} : std::move(stack.back());
+    Open o =
+        stack.empty() ? Open{start_ns_, std::string(), json::object()} : std::move(stack.back());
     if (!stack.empty()) stack.pop_back();
     if (o.name.empty()) o.name = s == kthread ? rec_.text(r.text) : std::string(to_string(r.ev));
     complete(r.cpu, o, ns(r), args(r));
@@ -167,8 +181,13 @@ class Writer {
   void complete(int cpu, const Open& o, std::int64_t end, const json& end_args) {
     json a = o.args;
     for (const auto& [k, v] : end_args.items()) a[k] = v;
-    put({{"name", o.name}, {"ph", "X"}, {"pid", 1}, {"tid", cpu + 1}, {"ts", us(o.ns)},
-         {"dur", us(end - o.ns)}, {"args", a}});
+    put({{"name", o.name},
+         {"ph", "X"},
+         {"pid", 1},
+         {"tid", cpu + 1},
+         {"ts", us(o.ns)},
+         {"dur", us(end - o.ns)},
+         {"args", a}});
   }
 
   // Classic RCU numbers a grace period's start and end alike; Tree RCU's gp_seq moves from
@@ -183,9 +202,17 @@ class Writer {
     for (auto it = gps_.rbegin(); it != gps_.rend(); ++it) {
       if (it->first > r.gp) continue;
       const std::string name = fmt::format("grace period {}", it->first);
-      put({{"name", name}, {"cat", "rcu"}, {"ph", "b"}, {"id", std::to_string(it->first)}, {"pid", 1},
+      put({{"name", name},
+           {"cat", "rcu"},
+           {"ph", "b"},
+           {"id", std::to_string(it->first)},
+           {"pid", 1},
            {"ts", us(it->second)}});
-      put({{"name", name}, {"cat", "rcu"}, {"ph", "e"}, {"id", std::to_string(it->first)}, {"pid", 1},
+      put({{"name", name},
+           {"cat", "rcu"},
+           {"ph", "e"},
+           {"id", std::to_string(it->first)},
+           {"pid", 1},
            {"ts", us(ns(r))}});
       gps_.erase(std::next(it).base());
       return;
@@ -195,8 +222,13 @@ class Writer {
   void instant(const Recorded& r, const Row& row, const char* scope) {
     std::string name = row.name.empty() ? std::string(to_string(r.ev)) : std::string(row.name);
     if (r.ev == Ev::rcu_grace_period) name = fmt::format("{} gp {}", rec_.text(r.text), r.gp);
-    put({{"name", name}, {"ph", "i"}, {"s", scope}, {"pid", 1}, {"tid", r.cpu + 1},
-         {"ts", us(ns(r))}, {"args", args(r)}});
+    put({{"name", name},
+         {"ph", "i"},
+         {"s", scope},
+         {"pid", 1},
+         {"tid", r.cpu + 1},
+         {"ts", us(ns(r))},
+         {"args", args(r)}});
   }
 
   std::ostream& os_;
@@ -215,8 +247,10 @@ void write_perfetto(std::ostream& os, const TraceRecorder& rec, const RecordedTr
                     const std::string& title) {
   Writer w(os, rec, t);
   os << "{\"displayTimeUnit\": \"ns\",\n\"otherData\": "
-     << json{{"rcusim_version", RCUSIM_VERSION}, {"title", title},
-             {"dropped_events", t.dropped}, {"outside_window", t.outside_window}}
+     << json{{"rcusim_version", RCUSIM_VERSION},
+             {"title", title},
+             {"dropped_events", t.dropped},
+             {"outside_window", t.outside_window}}
             .dump()
      << ",\n\"traceEvents\": [";
   w.metadata(title);

@@ -62,19 +62,17 @@ nlohmann::json stats(std::vector<std::int64_t> v) {
   j["p50"] = rank(0.50);
   j["p99"] = rank(0.99);
   j["max"] = v.back();
-  j["mean"] = std::round(static_cast<double>(sum / static_cast<long double>(v.size())) * 1000) / 1000;
+  j["mean"] =
+      std::round(static_cast<double>(sum / static_cast<long double>(v.size())) * 1000) / 1000;
   return j;
 }
 
 }  // namespace
 
 nlohmann::json figures_json(const RcuFigures& f) {
-  return {{"callbacks_queued", f.queued},
-          {"callbacks_invoked", f.invoked},
-          {"grace_period_ns", stats(f.gp_ns)},
-          {"batch_cbs", stats(f.batch_cbs)},
-          {"batch_limit", stats(f.batch_limit)},
-          {"batch_invoked", stats(f.batch_invoked)},
+  return {{"callbacks_queued", f.queued},        {"callbacks_invoked", f.invoked},
+          {"grace_period_ns", stats(f.gp_ns)},   {"batch_cbs", stats(f.batch_cbs)},
+          {"batch_limit", stats(f.batch_limit)}, {"batch_invoked", stats(f.batch_invoked)},
           {"latency_ns", stats(f.latency_ns)}};
 }
 

@@ -13,8 +13,8 @@ struct RcuEvent {
   enum Kind : std::uint8_t { gp_start, gp_end, queue, invoke, batch_start, batch_end };
   std::int64_t ns = 0;
   Kind kind = queue;
-  std::int64_t seq = 0;     // grace periods: the number (gp_seq or batch)
-  std::uint64_t head = 0;   // queue, invoke: the rcu_head (0: unknown, never matched)
+  std::int64_t seq = 0;       // grace periods: the number (gp_seq or batch)
+  std::uint64_t head = 0;     // queue, invoke: the rcu_head (0: unknown, never matched)
   std::int64_t a = 0, b = 0;  // batch_start: CBs, bl; batch_end: CBs-invoked
 };
 

@@ -52,9 +52,8 @@ ReplayInput replay_input(const std::vector<ft::RcuRecord>& events) {
   // trace's order among equal times.
   std::vector<const ft::RcuRecord*> order;
   for (const auto& r : events) order.push_back(&r);
-  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
-    return a->line.ts_ns < b->line.ts_ns;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->line.ts_ns < b->line.ts_ns; });
   in.first_ns = order.front()->line.ts_ns;
   in.span_ns = order.back()->line.ts_ns - in.first_ns;
   std::set<std::string> seen;

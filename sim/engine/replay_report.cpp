@@ -42,10 +42,9 @@ std::string replay_table(const ReplayReport& r) {
       "replay of {}: {} callbacks ({} kfree_rcu) on {} CPUs over {:.3f} ms, {} functions\n",
       j["trace"].get<std::string>(), j["callbacks"].get<std::size_t>(),
       j["kvfree_callbacks"].get<std::size_t>(), j["cpus"].get<int>(),
-      static_cast<double>(j["span_ns"].get<std::int64_t>()) / 1e6,
-      j["functions"].size());
-  out += fmt::format("{:<26} {:>8} {:>12} {:>12} {:>12} {:>14}\n", "", "count", "p50", "p99",
-                     "max", "mean");
+      static_cast<double>(j["span_ns"].get<std::int64_t>()) / 1e6, j["functions"].size());
+  out += fmt::format("{:<26} {:>8} {:>12} {:>12} {:>12} {:>14}\n", "", "count", "p50", "p99", "max",
+                     "mean");
   const auto row = [&](const char* label, const char* key) {
     for (const char* side : {"traced", "simulated"}) {
       const auto& s = j[side][key];

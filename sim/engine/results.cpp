@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <stdexcept>
 
@@ -46,7 +46,8 @@ nlohmann::json rcu_work_json(const Kernel& k) {
   for (const PathStats& p : s.path) callbacks += p.cycles;
   const std::int64_t own = softirq - callbacks + s.gp_kthread_cycles;
   const double gps = s.gp_completed ? static_cast<double>(s.gp_completed) : 1.0;
-  return {{"softirq_cycles", softirq - callbacks}, {"gp_kthread_cycles", s.gp_kthread_cycles},
+  return {{"softirq_cycles", softirq - callbacks},
+          {"gp_kthread_cycles", s.gp_kthread_cycles},
           {"cycles_per_gp", round3(static_cast<double>(own) / gps)}};
 }
 
@@ -65,12 +66,15 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   j["simulated_ns"] = f.to_ns(r.end);
   nlohmann::json fails = nlohmann::json::array();
   for (const auto& x : s.failures)
-    fails.push_back({{"time_ns", f.to_ns(Cycles{x.time})}, {"cpu", x.cpu}, {"kind", x.kind},
+    fails.push_back({{"time_ns", f.to_ns(Cycles{x.time})},
+                     {"cpu", x.cpu},
+                     {"kind", x.kind},
                      {"message", x.message}});
   j["failures"] = fails;
 
   nlohmann::json m;
-  m["grace_periods"] = {{"started", s.gp_started}, {"completed", s.gp_completed},
+  m["grace_periods"] = {{"started", s.gp_started},
+                        {"completed", s.gp_completed},
                         {"state_at_end", k.rcu->gp_state()},
                         {"latency_ns", latency_json(s.gp_latency, f)}};
   nlohmann::json paths = nlohmann::json::object();
@@ -80,8 +84,9 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     const double n = p.reclaimed ? static_cast<double>(p.reclaimed) : 1.0;
     nlohmann::json by_class = nlohmann::json::object();
     for (std::size_t c = 0; c < kMemClasses; ++c)
-      if (p.by_class[c]) by_class[std::string(to_string(static_cast<MemClass>(c)))] =
-          round3(static_cast<double>(p.by_class[c]) / n);
+      if (p.by_class[c])
+        by_class[std::string(to_string(static_cast<MemClass>(c)))] =
+            round3(static_cast<double>(p.by_class[c]) / n);
     nlohmann::json cache_part = nlohmann::json::object();
     if (k.cache) {
       // Misses per reclaimed object: per level, and per level and kind of memory.
@@ -97,7 +102,8 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
       }
       cache_part = {{"cache_misses_per_object", per_level},
                     {"cache_misses_by_class_per_object", per_class},
-                    {"coherence_misses_per_object", round3(static_cast<double>(sum(p.coherence_misses)) / n)}};
+                    {"coherence_misses_per_object",
+                     round3(static_cast<double>(sum(p.coherence_misses)) / n)}};
     }
     paths[std::string(to_string(static_cast<Path>(i)))] = {
         {"queued", p.queued},
@@ -110,18 +116,27 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
   }
   m["paths"] = paths;
   m["reclaimed_objects"] = s.reclaimed_total();
-  m["waiting_for_reclaim"] = {{"peak_objects", s.peak_objects}, {"peak_bytes", s.peak_bytes},
-                              {"end_objects", s.waiting_objects}, {"end_bytes", s.waiting_bytes}};
+  m["waiting_for_reclaim"] = {{"peak_objects", s.peak_objects},
+                              {"peak_bytes", s.peak_bytes},
+                              {"end_objects", s.waiting_objects},
+                              {"end_bytes", s.waiting_bytes}};
   nlohmann::json cpus = nlohmann::json::array();
   std::uint64_t switches = 0;
   for (std::size_t c = 0; c < s.cpu.size(); ++c) {
     const CpuStats& x = s.cpu[c];
     switches += x.actor_switches;
-    cpus.push_back({{"cpu", c}, {"softirq_cycles", x.softirq_cycles}, {"softirq_runs", x.softirq_runs},
-                    {"softirq_passes", x.softirq_passes}, {"ksoftirqd_runs", x.ksoftirqd_runs},
-                    {"ticks", x.ticks}, {"context_switches", x.context_switches}, {"ipis", x.ipis},
-                    {"quiescent_states", x.quiescent_states}, {"readers", x.readers},
-                    {"updates", x.updates}, {"actor_switches", x.actor_switches}});
+    cpus.push_back({{"cpu", c},
+                    {"softirq_cycles", x.softirq_cycles},
+                    {"softirq_runs", x.softirq_runs},
+                    {"softirq_passes", x.softirq_passes},
+                    {"ksoftirqd_runs", x.ksoftirqd_runs},
+                    {"ticks", x.ticks},
+                    {"context_switches", x.context_switches},
+                    {"ipis", x.ipis},
+                    {"quiescent_states", x.quiescent_states},
+                    {"readers", x.readers},
+                    {"updates", x.updates},
+                    {"actor_switches", x.actor_switches}});
     if (k.cache) {  // this CPU's misses per level, and coherence misses
       const CacheCounters& cc = k.cache->cache_counters(static_cast<int>(c));
       nlohmann::json miss = nlohmann::json::object();
@@ -152,35 +167,44 @@ nlohmann::json summarize(const Config& cfg, const RunResult& r) {
     c["indirect_mispredicts"] = mispredicts;
     m["cache"] = c;
   }
-  m["rcu_barrier"] = {{"count", s.barrier_calls}, {"latency_ns", latency_json(s.barrier_latency, f)}};
+  m["rcu_barrier"] = {{"count", s.barrier_calls},
+                      {"latency_ns", latency_json(s.barrier_latency, f)}};
   m["rcu_work"] = rcu_work_json(k);
   nlohmann::json locks = nlohmann::json::object();
   const double gps = s.gp_completed ? static_cast<double>(s.gp_completed) : 1.0;
   for (const LockStats& l : s.locks)
-    locks[l.name] = {{"acquisitions", l.acquisitions}, {"contended", l.contended},
-                     {"wait_ns", f.to_ns(Cycles{l.wait_cycles})},
-                     {"max_wait_ns", f.to_ns(Cycles{l.max_wait})},
-                     {"hold_ns", f.to_ns(Cycles{l.hold_cycles})},
-                     {"wait_ns_per_gp", round3(static_cast<double>(f.to_ns(Cycles{l.wait_cycles})) / gps)}};
+    locks[l.name] = {
+        {"acquisitions", l.acquisitions},
+        {"contended", l.contended},
+        {"wait_ns", f.to_ns(Cycles{l.wait_cycles})},
+        {"max_wait_ns", f.to_ns(Cycles{l.max_wait})},
+        {"hold_ns", f.to_ns(Cycles{l.hold_cycles})},
+        {"wait_ns_per_gp", round3(static_cast<double>(f.to_ns(Cycles{l.wait_cycles})) / gps)}};
   m["locks"] = locks;
   nlohmann::json mods = nlohmann::json::array();
   for (int i = 0; i < k.syms.module_count(); ++i) {
     const ModuleStats& ms = s.modules[static_cast<std::size_t>(i)];
     nlohmann::json e = {{"name", k.syms.module(i).name}, {"loaded", k.syms.module(i).loaded}};
-    e["unload_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded})) : nlohmann::json();
-    e["unload_wait_ns"] = ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded - ms.unload_start}))
-                                           : nlohmann::json();
+    e["unload_ns"] =
+        ms.unloaded >= 0 ? nlohmann::json(f.to_ns(Cycles{ms.unloaded})) : nlohmann::json();
+    e["unload_wait_ns"] = ms.unloaded >= 0
+                              ? nlohmann::json(f.to_ns(Cycles{ms.unloaded - ms.unload_start}))
+                              : nlohmann::json();
     mods.push_back(e);
   }
   m["modules"] = mods;
   if (r.rcuscale && r.rcuscale->done) {
     const RcuscaleRun& rs = *r.rcuscale;
-    m["rcuscale"] = {{"total_time_ns", rs.total_ns}, {"loops", rs.loops}, {"batches", rs.batches},
-                     {"memory_footprint_mb", rs.footprint_mb}, {"line", rs.line()}};
+    m["rcuscale"] = {{"total_time_ns", rs.total_ns},
+                     {"loops", rs.loops},
+                     {"batches", rs.batches},
+                     {"memory_footprint_mb", rs.footprint_mb},
+                     {"line", rs.line()}};
   }
   j["metrics"] = m;
-  j["perturbation"] = {{"busy_ns", r.board ? r.board->busy_lengths_ns : std::vector<std::int64_t>{}},
-                       {"script_cpus", r.script_cpu}};
+  j["perturbation"] = {
+      {"busy_ns", r.board ? r.board->busy_lengths_ns : std::vector<std::int64_t>{}},
+      {"script_cpus", r.script_cpu}};
   return j;
 }
 
@@ -189,10 +213,14 @@ namespace {
 void write_file(const fs::path& p, const std::string& what,
                 const std::function<void(std::ostream&)>& body) {
   std::ofstream os(p, std::ios::binary);
-  if (!os) throw std::runtime_error(fmt::format("{}: cannot write {}: {}", p.string(), what, std::strerror(errno)));
+  if (!os)
+    throw std::runtime_error(
+        fmt::format("{}: cannot write {}: {}", p.string(), what, std::strerror(errno)));
   body(os);
   os.close();
-  if (!os) throw std::runtime_error(fmt::format("{}: writing {} failed: {}", p.string(), what, std::strerror(errno)));
+  if (!os)
+    throw std::runtime_error(
+        fmt::format("{}: writing {} failed: {}", p.string(), what, std::strerror(errno)));
 }
 
 }  // namespace
@@ -201,9 +229,11 @@ void write_results(const std::string& dir, const Config& cfg, const RunResult& r
                    const nlohmann::json& summary, const std::vector<ExtraFile>& extra) {
   const Kernel& k = *r.kernel;
   const fs::path tmp(dir);
-  write_file(tmp / "summary.json", "summary", [&](std::ostream& os) { os << summary.dump(2) << '\n'; });
+  write_file(tmp / "summary.json", "summary",
+             [&](std::ostream& os) { os << summary.dump(2) << '\n'; });
   if (cfg.output.events)
-    write_file(tmp / "events.csv", "events", [&](std::ostream& os) { r.log->write_csv(os, k.freq); });
+    write_file(tmp / "events.csv", "events",
+               [&](std::ostream& os) { r.log->write_csv(os, k.freq); });
   if (cfg.output.latencies)
     write_file(tmp / "latencies.csv", "latencies", [&](std::ostream& os) {
       os << "queued_ns,freed_ns,latency_ns,cpu,path,bytes\n";
@@ -227,17 +257,19 @@ std::string summary_table(const nlohmann::json& j) {
   out += fmt::format("scenario {}  seed {}  outcome {}  simulated {:.3f} ms\n",
                      j["scenario"]["name"].get<std::string>(), j["seed"].get<std::int64_t>(),
                      j["outcome"].get<std::string>(), j["simulated_ns"].get<double>() / 1e6);
-  out += fmt::format("grace periods {}  latency p50 {} ns  p99 {} ns  max {} ns\n",
-                     gp["completed"].get<std::uint64_t>(), gp["latency_ns"]["p50"].get<std::int64_t>(),
-                     gp["latency_ns"]["p99"].get<std::int64_t>(), gp["latency_ns"]["max"].get<std::int64_t>());
+  out += fmt::format(
+      "grace periods {}  latency p50 {} ns  p99 {} ns  max {} ns\n",
+      gp["completed"].get<std::uint64_t>(), gp["latency_ns"]["p50"].get<std::int64_t>(),
+      gp["latency_ns"]["p99"].get<std::int64_t>(), gp["latency_ns"]["max"].get<std::int64_t>());
   out += fmt::format("{:<20} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10} {:>10}\n", "path", "queued",
                      "reclaimed", "lat p50 ns", "lat p99 ns", "lat max ns", "cyc/obj", "acc/obj");
   for (const auto& [name, p] : m["paths"].items())
-    out += fmt::format("{:<20} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10.1f} {:>10.2f}\n", name,
-                       p["queued"].get<std::uint64_t>(), p["reclaimed"].get<std::uint64_t>(),
-                       p["latency_ns"]["p50"].get<std::int64_t>(), p["latency_ns"]["p99"].get<std::int64_t>(),
-                       p["latency_ns"]["max"].get<std::int64_t>(), p["cycles_per_object"].get<double>(),
-                       p["accesses_per_object"].get<double>());
+    out += fmt::format(
+        "{:<20} {:>10} {:>10} {:>12} {:>12} {:>12} {:>10.1f} {:>10.2f}\n", name,
+        p["queued"].get<std::uint64_t>(), p["reclaimed"].get<std::uint64_t>(),
+        p["latency_ns"]["p50"].get<std::int64_t>(), p["latency_ns"]["p99"].get<std::int64_t>(),
+        p["latency_ns"]["max"].get<std::int64_t>(), p["cycles_per_object"].get<double>(),
+        p["accesses_per_object"].get<double>());
   const auto& w = m["waiting_for_reclaim"];
   out += fmt::format("waiting for reclaim: peak {} objects, {} bytes; at end {} objects\n",
                      w["peak_objects"].get<std::uint64_t>(), w["peak_bytes"].get<std::uint64_t>(),

@@ -1,7 +1,7 @@
 #include "sim/engine/timeline.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "models/reclaim/reclaim.hpp"
 
@@ -18,7 +18,8 @@ std::string Timeline::line_for(const TraceEvent& e) const {
     case Ev::note: return std::string(e.detail);
     case Ev::rcu_callback:
       if (!label) return {};
-      return fmt::format("queued {}: call_rcu({}), qlen {}", *label, k_.syms.symbolize(e.func), e.qlen);
+      return fmt::format("queued {}: call_rcu({}), qlen {}", *label, k_.syms.symbolize(e.func),
+                         e.qlen);
     case Ev::rcu_kvfree_callback:
       if (!label) return {};
       return fmt::format("queued {}: kfree_rcu(), offset {}, qlen {}", *label, e.func, e.qlen);
@@ -38,14 +39,17 @@ std::string Timeline::line_for(const TraceEvent& e) const {
       if (!label) return {};
       const auto id = k_.syms.resolve_entry(e.func);
       const bool oops = !id || path_of(k_.syms.fn(*id).kind) == Path::failed;
-      return fmt::format("invoked {}: call {}{}", *label, k_.syms.symbolize(e.func), oops ? ": OOPS" : "");
+      return fmt::format("invoked {}: call {}{}", *label, k_.syms.symbolize(e.func),
+                         oops ? ": OOPS" : "");
     }
     case Ev::module_load: return fmt::format("load {}", e.detail);
-    case Ev::module_unload: return fmt::format("unload {}: text at {:x} unmapped", e.detail, e.head);
+    case Ev::module_unload:
+      return fmt::format("unload {}: text at {:x} unmapped", e.detail, e.head);
     case Ev::rcu_barrier:
       if (e.detail == "start") return "rcu_barrier() begins: on_each_cpu(rcu_barrier_func)";
       if (e.detail == "done")
-        return fmt::format("rcu_barrier() returns after {:.1f} us", static_cast<double>(e.count) / 1e3);
+        return fmt::format("rcu_barrier() returns after {:.1f} us",
+                           static_cast<double>(e.count) / 1e3);
       // Tree RCU (v6.6): the caller's own steps; the per-CPU ones stay in events.csv.
       if (e.detail == "Begin") return "rcu_barrier() begins: entrain on each CPU with callbacks";
       if (e.detail == "Inc2") return "rcu_barrier() returns: every entrained callback has run";

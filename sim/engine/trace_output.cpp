@@ -16,12 +16,15 @@ nlohmann::json TraceOutput::summary() const {
   const TraceOptions& o = rec_->options();
   nlohmann::json files = nlohmann::json::array();
   for (const ExtraFile& f : this->files()) files.push_back(f.name);
-  nlohmann::json window = {o.window_start_ns, o.window_end_ns >= 0 ? nlohmann::json(o.window_end_ns)
-                                                                   : nlohmann::json()};
-  return {{"files", files},          {"events", trace_.events.size()},
-          {"cap", o.cap},            {"dropped", trace_.dropped},
+  nlohmann::json window = {
+      o.window_start_ns, o.window_end_ns >= 0 ? nlohmann::json(o.window_end_ns) : nlohmann::json()};
+  return {{"files", files},
+          {"events", trace_.events.size()},
+          {"cap", o.cap},
+          {"dropped", trace_.dropped},
           {"cut_ns", trace_.cut_ns >= 0 ? nlohmann::json(trace_.cut_ns) : nlohmann::json()},
-          {"window_ns", window},     {"outside_window", trace_.outside_window}};
+          {"window_ns", window},
+          {"outside_window", trace_.outside_window}};
 }
 
 std::vector<ExtraFile> TraceOutput::files() const {
@@ -30,8 +33,8 @@ std::vector<ExtraFile> TraceOutput::files() const {
   if (rec_->options().ftrace)
     out.push_back({"trace.txt", [this](std::ostream& os) { write_ftrace(os, *rec_, trace_); }});
   if (rec_->options().perfetto)
-    out.push_back({"trace.json",
-                   [this](std::ostream& os) { write_perfetto(os, *rec_, trace_, title_); }});
+    out.push_back(
+        {"trace.json", [this](std::ostream& os) { write_perfetto(os, *rec_, trace_, title_); }});
   return out;
 }
 

@@ -1,7 +1,7 @@
 #include "sim/engine/trace_recorder.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <queue>
 #include <simgrid/s4u/Actor.hpp>
 
@@ -55,15 +55,16 @@ EventCtx TraceRecorder::context(const TraceEvent& e) {
   c.need_resched = cpu.need_resched();
   c.bh_off = cpu.ctx() == TaskCtx::busy;
   c.preempt_off = cpu.ctx() == TaskCtx::reader;
-  c.task = cpu.in_ksoftirqd()              ? TaskKind::ksoftirqd
-           : cpu.ctx() == TaskCtx::idle    ? TaskKind::idle
-                                           : TaskKind::task;
+  c.task = cpu.in_ksoftirqd()           ? TaskKind::ksoftirqd
+           : cpu.ctx() == TaskCtx::idle ? TaskKind::idle
+                                        : TaskKind::task;
   return c;
 }
 
 std::uint32_t TraceRecorder::intern(std::string_view s) {
   if (s.empty()) return 0;
-  auto [it, fresh] = text_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(texts_.size()));
+  auto [it, fresh] =
+      text_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(texts_.size()));
   if (fresh) texts_.emplace_back(s);
   return it->second;
 }
@@ -105,8 +106,10 @@ RecordedTrace TraceRecorder::finish() const {
     auto [c, i] = q.top();
     q.pop();
     const Recorded& r = per_cpu_[c][i];
-    if (first_dropped_ >= 0 && r.time >= first_dropped_) ++out.dropped;  // past the cut
-    else out.events.push_back(r);
+    if (first_dropped_ >= 0 && r.time >= first_dropped_)
+      ++out.dropped;  // past the cut
+    else
+      out.events.push_back(r);
     if (i + 1 < per_cpu_[c].size()) q.emplace(c, i + 1);
   }
   if (first_dropped_ >= 0) out.cut_ns = k_.freq.to_ns(Cycles{first_dropped_});
@@ -118,7 +121,8 @@ std::pair<std::string, int> TraceRecorder::comm_pid(const Recorded& r) const {
     case TaskKind::idle: return {"<idle>", 0};
     case TaskKind::kthread: return {kthreads_[r.ctx.kthread], kFirstKthreadPid + r.ctx.kthread};
     case TaskKind::ksoftirqd:
-      return {"ksoftirqd/" + std::to_string(r.cpu), kPerCpuPid + kPerCpuStride * r.cpu + kKsoftirqdSlot};
+      return {"ksoftirqd/" + std::to_string(r.cpu),
+              kPerCpuPid + kPerCpuStride * r.cpu + kKsoftirqdSlot};
     case TaskKind::task: break;
   }
   const auto i = static_cast<std::size_t>(r.cpu);

@@ -39,8 +39,8 @@ struct EventCtx {
   TaskKind task = TaskKind::idle;
   std::uint16_t kthread = 0;  // index into TraceRecorder::kthread_name()
   bool hardirq = false, softirq = false, bh_off = false, need_resched = false;
-  bool preempt_off = false;   // in a read-side critical section (rcu_read_lock(), non-preemptible)
-  bool func_unmapped = false; // the event's function address was in no mapped text
+  bool preempt_off = false;    // in a read-side critical section (rcu_read_lock(), non-preemptible)
+  bool func_unmapped = false;  // the event's function address was in no mapped text
 };
 
 struct Recorded {
@@ -59,9 +59,9 @@ struct Recorded {
 // The merged trace, and what it lost.
 struct RecordedTrace {
   std::vector<Recorded> events;
-  std::uint64_t dropped = 0;         // by the cap
+  std::uint64_t dropped = 0;  // by the cap
   std::uint64_t outside_window = 0;
-  std::int64_t cut_ns = -1;          // the cap's cut time, -1 when nothing was dropped
+  std::int64_t cut_ns = -1;  // the cap's cut time, -1 when nothing was dropped
 };
 
 class TraceRecorder final : public EventSink {

@@ -13,7 +13,7 @@ namespace rcusim::detail {
 namespace {
 
 const toml::node* nth(const toml::table& root, const char* arr, std::size_t i,
-                       const char* sub = nullptr, std::size_t j = 0) {
+                      const char* sub = nullptr, std::size_t j = 0) {
   const auto* a = root.get(arr);
   if (!a || !a->is_array()) return nullptr;
   const auto* e = a->as_array()->get(i);
@@ -37,7 +37,8 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
     const auto& m = c.module[i];
     const auto* n = nth(root, "module", i);
     if (m.name.empty()) top.fail(n, fmt::format("module[{}].name", i), "required");
-    if (!modules.insert(m.name).second) top.fail(n, fmt::format("module[{}].name", i), "duplicate module " + m.name);
+    if (!modules.insert(m.name).second)
+      top.fail(n, fmt::format("module[{}].name", i), "duplicate module " + m.name);
     for (std::size_t j = 0; j < m.callbacks.size(); ++j) {
       const auto& cb = m.callbacks[j];
       const std::string key = fmt::format("module[{}].callbacks[{}].name", i, j);
@@ -59,9 +60,11 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
     const auto& sc = c.script[i];
     const auto* sn = nth(root, "script", i);
     if (sc.cpu >= c.machine.cpus)
-      top.fail(sn, fmt::format("script[{}].cpu", i), fmt::format("CPU {} does not exist (machine.cpus = {})", sc.cpu, c.machine.cpus));
+      top.fail(sn, fmt::format("script[{}].cpu", i),
+               fmt::format("CPU {} does not exist (machine.cpus = {})", sc.cpu, c.machine.cpus));
     if (!cpus.insert(sc.cpu).second)
-      top.fail(sn, fmt::format("script[{}].cpu", i), fmt::format("CPU {} already has a script", sc.cpu));
+      top.fail(sn, fmt::format("script[{}].cpu", i),
+               fmt::format("CPU {} already has a script", sc.cpu));
     for (std::size_t j = 0; j < sc.actions.size(); ++j) {
       const auto& a = sc.actions[j];
       const auto* n = nth(root, "script", i, "actions", j);
@@ -70,41 +73,54 @@ void validate_scripts(const Config& c, Reader& top, const toml::table& root) {
       };
       if (a.action.empty()) fail("do", "required");
       if (a.action == "call_rcu" && !callbacks.count(a.callback))
-        fail("callback", a.callback.empty() ? "required for call_rcu"
-                                            : "no module defines a callback named \"" + a.callback + "\"");
+        fail("callback", a.callback.empty()
+                             ? "required for call_rcu"
+                             : "no module defines a callback named \"" + a.callback + "\"");
       if ((a.action == "load" || a.action == "unload") && !modules.count(a.module))
         fail("module", a.module.empty() ? "required" : "no [[module]] named \"" + a.module + "\"");
       if ((a.action == "busy" || a.action == "idle" || a.action == "read" || a.action == "user") &&
           a.length.ns <= 0)
         fail("for", "a duration is required for " + a.action);
       if (a.action == "wait" && a.until.empty()) fail("until", "required for wait");
-      if (a.action == "kmem_cache_create" && a.cache.empty()) fail("cache", "required for kmem_cache_create");
+      if (a.action == "kmem_cache_create" && a.cache.empty())
+        fail("cache", "required for kmem_cache_create");
       if ((a.action == "kmem_cache_destroy" || (a.action == "kfree_rcu" && !a.cache.empty())) &&
           !caches.count(a.cache))
-        fail("cache", a.cache.empty() ? "required for kmem_cache_destroy"
-                                      : "no kmem_cache_create action makes a cache named \"" + a.cache + "\"");
+        fail("cache", a.cache.empty()
+                          ? "required for kmem_cache_destroy"
+                          : "no kmem_cache_create action makes a cache named \"" + a.cache + "\"");
       const auto batching = c.reclaim.generation().batching;
       if (a.action == "kvfree_rcu_barrier" && !(batching && batching()->barrier))
         fail("do", "kvfree_rcu_barrier() does not exist in reclaim.kfree_rcu = \"" +
                        c.reclaim.kfree_rcu + "\": it came with 6.12 (commit 2b55d6a42d14)");
-      if (!a.label.empty() && !seen_labels.insert(a.label).second) fail("label", "duplicate label " + a.label);
+      if (!a.label.empty() && !seen_labels.insert(a.label).second)
+        fail("label", "duplicate label " + a.label);
       for (const auto* ev : {&a.after, &a.until}) {
         if (ev->empty()) continue;
         const std::string& e = *ev;
         const auto colon = e.find(':');
-        const std::string kind = e.substr(0, colon), arg = colon == std::string::npos ? "" : e.substr(colon + 1);
-        const bool numeric = !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos;
+        const std::string kind = e.substr(0, colon),
+                          arg = colon == std::string::npos ? "" : e.substr(colon + 1);
+        const bool numeric =
+            !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos;
         bool ok = false;
-        if (kind == "gp_end") ok = arg.empty() && colon == std::string::npos;
-        else if (kind == "queued" || kind == "invoked") ok = labels.count(arg) > 0;
-        else if (kind == "donelist") ok = labels.count(arg) > 0 || (numeric && cpu_exists(arg, c));
-        else if (kind == "unload") ok = modules.count(arg) > 0;
-        else if (kind == "barrier_done") ok = numeric && cpu_exists(arg, c);
+        if (kind == "gp_end")
+          ok = arg.empty() && colon == std::string::npos;
+        else if (kind == "queued" || kind == "invoked")
+          ok = labels.count(arg) > 0;
+        else if (kind == "donelist")
+          ok = labels.count(arg) > 0 || (numeric && cpu_exists(arg, c));
+        else if (kind == "unload")
+          ok = modules.count(arg) > 0;
+        else if (kind == "barrier_done")
+          ok = numeric && cpu_exists(arg, c);
         if (!ok)
           fail(ev == &a.after ? "after" : "until",
-               "\"" + e + "\" is not an event: use queued:<label>, donelist:<label>, invoked:<label>, "
-               "donelist:<cpu>, gp_end, unload:<module> or barrier_done:<cpu> with a defined label, "
-               "module or CPU");
+               "\"" + e +
+                   "\" is not an event: use queued:<label>, donelist:<label>, invoked:<label>, "
+                   "donelist:<cpu>, gp_end, unload:<module> or barrier_done:<cpu> with a defined "
+                   "label, "
+                   "module or CPU");
       }
     }
   }
@@ -134,7 +150,8 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
       top.fail(where("objects", "head_offset"), "objects.head_offset",
                "must be at least 16B: bytes 0-15 hold the object's data and generation words");
   }
-  if (const std::string why = validate(c.cache.to_cache(), static_cast<int>(c.machine.cpus)); !why.empty()) {
+  if (const std::string why = validate(c.cache.to_cache(), static_cast<int>(c.machine.cpus));
+      !why.empty()) {
     // validate() names "<level>.<field>: why"; point at that key of [cache].
     const std::string field = why.substr(0, why.find(':'));
     const auto dot = field.find('.');
@@ -147,12 +164,14 @@ void validate(const Config& c, Reader& top, const toml::table& root) {
     top.fail(n, "cache." + field, why.substr(why.find(':') + 2));
   }
   // A tick handler longer than the tick period would never let the CPU run anything else.
-  const std::int64_t period = static_cast<std::int64_t>(c.machine.freq.hz / static_cast<std::uint64_t>(c.machine.hz));
+  const std::int64_t period =
+      static_cast<std::int64_t>(c.machine.freq.hz / static_cast<std::uint64_t>(c.machine.hz));
   if (c.costs.tick + c.costs.softirq >= period / 2)
-    top.fail(where("costs", "tick"), "costs.tick",
-             fmt::format("{} cycles (+ costs.softirq) leave no time between ticks: a tick period is "
-                         "{} cycles at machine.freq and machine.hz",
-                         c.costs.tick, period));
+    top.fail(
+        where("costs", "tick"), "costs.tick",
+        fmt::format("{} cycles (+ costs.softirq) leave no time between ticks: a tick period is "
+                    "{} cycles at machine.freq and machine.hz",
+                    c.costs.tick, period));
   if (c.rcuscale.kfree_rcu_test && c.rcuscale.kfree_nthreads > c.machine.cpus)
     top.fail(where("rcuscale", "kfree_nthreads"), "rcuscale.kfree_nthreads",
              fmt::format("{} threads on {} CPUs: at most one per CPU is modelled",

@@ -32,9 +32,7 @@ bool can_take_time(const Dist& d) {
   return true;
 }
 
-std::int64_t dist_min(const Dist& d) {
-  return d.kind == Dist::Kind::exponential ? 0 : d.a;
-}
+std::int64_t dist_min(const Dist& d) { return d.kind == Dist::Kind::exponential ? 0 : d.a; }
 
 // What the heap takes for `bytes` at least: SLUB's kmalloc classes are powers of two (from 8)
 // and kmalloc_large takes whole pages, a power of two of them (models/heap/heap.cpp).
@@ -47,9 +45,12 @@ std::uint64_t kmalloc_bytes(std::uint64_t bytes) {
 void validate_name(const Config& c, Reader& top, const toml::table& root) {
   const std::string& n = c.name;
   const char* why = nullptr;
-  if (n.empty()) why = "must not be empty: it names the result directory results/<name>";
-  else if (n == "." || n == "..") why = "must not be \".\" or \"..\": it names a result directory";
-  else if (n.size() > 200) why = "is longer than 200 characters: it names a result directory";
+  if (n.empty())
+    why = "must not be empty: it names the result directory results/<name>";
+  else if (n == "." || n == "..")
+    why = "must not be \".\" or \"..\": it names a result directory";
+  else if (n.size() > 200)
+    why = "is longer than 200 characters: it names a result directory";
   else if (std::any_of(n.begin(), n.end(), [](char ch) {
              return ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
            }))
@@ -85,7 +86,8 @@ void validate_progress(const Config& c, Reader& top, const toml::table& root) {
     const bool updates = w.update > 0 && (fetch_costs || read_costs || write_costs ||
                                           c.costs.call_rcu > 0 || c.costs.kmalloc > 0);
     const bool user = w.user > 0 && can_take_time(w.user_duration.d);
-    const bool idle = w.idle > 0 && (can_take_time(w.idle_duration.d) || c.costs.context_switch > 0);
+    const bool idle =
+        w.idle > 0 && (can_take_time(w.idle_duration.d) || c.costs.context_switch > 0);
     if (!reads && !updates && !user && !idle)
       top.fail(workload_node(root, i), fmt::format("workload[{}]", i),
                "every activity it weighs takes zero time (zero durations, memory costs and "
@@ -97,7 +99,8 @@ void validate_progress(const Config& c, Reader& top, const toml::table& root) {
 // the table, one object per slot, each workload's data, a barrier rcu_head per CPU.
 void validate_heap(const Config& c, Reader& top, const toml::table& root) {
   const auto slots = static_cast<std::uint64_t>(c.table.slots);
-  const auto obj = static_cast<std::uint64_t>(std::max<std::int64_t>(dist_min(c.objects.size.d), 24));
+  const auto obj =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(dist_min(c.objects.size.d), 24));
   std::uint64_t need = kmalloc_bytes(slots * 8) + slots * kmalloc_bytes(obj) +
                        static_cast<std::uint64_t>(c.machine.cpus) * 16;
   for (const auto& w : c.workload)

@@ -26,7 +26,8 @@ struct OutputConfig {
   bool latencies = true;
   bool timeline = true;
   Duration sample_interval{100'000};
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("events", events, Spec{.doc = "write events.csv (every tracepoint event)"});
     v("latencies", latencies, Spec{.doc = "write latencies.csv (one row per reclaimed object)"});
     v("timeline", timeline, Spec{.doc = "print the per-CPU timeline of scripted runs"});
@@ -59,7 +60,8 @@ struct Config {
   PerturbConfig perturb;
   OutputConfig output;
 
-  template <class V> void visit(V& v) {
+  template <class V>
+  void visit(V& v) {
     v("name", name, Spec{.doc = "scenario name; results go to results/<name>/"});
     v("description", description, Spec{.doc = "free text"});
     v("seed", seed, Spec{0, 9.007e15, {}, "seed of every generator (overridden by --seed)"});

@@ -1,8 +1,7 @@
 #include "sim/scenario/host_memory.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
-
+#include <algorithm>
 
 namespace rcusim {
 namespace {
@@ -19,7 +18,9 @@ std::uint64_t tag_bytes(const LevelConfig& l) { return l.line ? (l.size / l.line
 std::uint64_t sat_mul(std::uint64_t a, std::uint64_t b) {
   return b != 0 && a > ~std::uint64_t{0} / b ? ~std::uint64_t{0} : a * b;
 }
-std::uint64_t sat_add(std::uint64_t a, std::uint64_t b) { return a + b < a ? ~std::uint64_t{0} : a + b; }
+std::uint64_t sat_add(std::uint64_t a, std::uint64_t b) {
+  return a + b < a ? ~std::uint64_t{0} : a + b;
+}
 
 std::string human(std::uint64_t b) {
   if (b < kMiB) return fmt::format("{} KiB", (b + 1023) >> 10);
@@ -32,7 +33,8 @@ std::uint64_t dist_max(const Dist& d) {
   switch (d.kind) {
     case Dist::Kind::constant: return static_cast<std::uint64_t>(std::max<std::int64_t>(d.a, 0));
     case Dist::Kind::uniform: return static_cast<std::uint64_t>(std::max<std::int64_t>(d.b, 0));
-    case Dist::Kind::exponential: return sat_mul(static_cast<std::uint64_t>(std::max<std::int64_t>(d.a, 0)), 8);
+    case Dist::Kind::exponential:
+      return sat_mul(static_cast<std::uint64_t>(std::max<std::int64_t>(d.a, 0)), 8);
   }
   return 0;
 }
@@ -103,20 +105,18 @@ std::string memory_refusal(const MemoryNeed& need, const MemoryLimit& limit) {
     return over_res ? a.resident > b.resident : a.address_space > b.address_space;
   });
   std::string msg =
-      over_res
-          ? fmt::format("needs about {} of host memory, more than the {} of {}",
-                        human(need.resident()),
-                        human(limit.resident), limit.resident_source)
-          : fmt::format("needs about {} of address space, more than RLIMIT_AS (ulimit -v) allows, {}",
-                        human(need.address_space()),
-                        human(limit.address_space));
+      over_res ? fmt::format("needs about {} of host memory, more than the {} of {}",
+                             human(need.resident()), human(limit.resident), limit.resident_source)
+               : fmt::format(
+                     "needs about {} of address space, more than RLIMIT_AS (ulimit -v) allows, {}",
+                     human(need.address_space()), human(limit.address_space));
   msg += "; the largest parts:";
   for (std::size_t i = 0; i < parts.size() && i < 3; ++i)
     msg += fmt::format("\n  {:>10}  {}",
-                       human(over_res ? parts[i].resident : parts[i].address_space),
-                       parts[i].what);
-  msg += over_res ? "\nlower those keys, or raise the limit with --memory-limit SIZE if the host has it"
-                  : "\nlower those keys, or raise the address-space limit (ulimit -v)";
+                       human(over_res ? parts[i].resident : parts[i].address_space), parts[i].what);
+  msg += over_res
+             ? "\nlower those keys, or raise the limit with --memory-limit SIZE if the host has it"
+             : "\nlower those keys, or raise the address-space limit (ulimit -v)";
   return msg;
 }
 

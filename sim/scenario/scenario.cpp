@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "sim/scenario/toml_guard.hpp"
 #include "sim/scenario/toml_reader.hpp"
@@ -36,11 +36,12 @@ void apply_override(toml::table& root, const std::string& spec) {
   std::vector<std::string> segs;
   while (std::getline(in, seg, '.')) segs.push_back(seg);
   if (segs.size() > kMaxKeyDepth)
-    throw ScenarioError(fmt::format("--set {}: a key deeper than {} levels", path.substr(0, 64), kMaxKeyDepth));
+    throw ScenarioError(
+        fmt::format("--set {}: a key deeper than {} levels", path.substr(0, 64), kMaxKeyDepth));
   for (std::size_t i = 0; i + 1 < segs.size(); ++i) {
     toml::node* n = t->get(segs[i]);
-    const bool indexed = !segs[i + 1].empty() &&
-                         segs[i + 1].find_first_not_of("0123456789") == std::string::npos;
+    const bool indexed =
+        !segs[i + 1].empty() && segs[i + 1].find_first_not_of("0123456789") == std::string::npos;
     // e.g. workload.0.read with no [[workload]] in the file, or with `workload = []`
     const bool empty_array = n && n->is_array() && n->as_array()->empty();
     if ((!n || empty_array) && indexed) {
@@ -52,10 +53,12 @@ void apply_override(toml::table& root, const std::string& spec) {
     }
     if (n && n->is_array_of_tables() && indexed) {
       std::size_t idx = 0;
-      auto [p, ec] = std::from_chars(segs[i + 1].data(), segs[i + 1].data() + segs[i + 1].size(), idx);
+      auto [p, ec] =
+          std::from_chars(segs[i + 1].data(), segs[i + 1].data() + segs[i + 1].size(), idx);
       auto& arr = *n->as_array();
       if (ec != std::errc() || idx >= arr.size())
-        throw ScenarioError(fmt::format("--set: {}: no [[{}]] number {}", path, segs[i], segs[i + 1]));
+        throw ScenarioError(
+            fmt::format("--set: {}: no [[{}]] number {}", path, segs[i], segs[i + 1]));
       t = arr[idx].as_table();
       ++i;
       continue;
@@ -69,7 +72,6 @@ void apply_override(toml::table& root, const std::string& spec) {
 }
 
 }  // namespace
-
 
 std::vector<int> parse_cpu_list(const std::string& s, int ncpus) {
   std::vector<int> out;
@@ -86,7 +88,8 @@ std::vector<int> parse_cpu_list(const std::string& s, int ncpus) {
     auto num = [&](std::string_view t, int& v) {
       auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
       if (t.empty() || ec != std::errc() || p != t.data() + t.size())
-        throw std::invalid_argument(fmt::format("\"{}\" is not \"all\" or a CPU list like \"0-3,6\"", s));
+        throw std::invalid_argument(
+            fmt::format("\"{}\" is not \"all\" or a CPU list like \"0-3,6\"", s));
     };
     const std::string_view ps(part);
     if (dash == std::string::npos) {
@@ -111,7 +114,8 @@ std::vector<int> parse_cpu_list(const std::string& s, int ncpus) {
 Config parse_scenario(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides) {
   if (const std::string why = toml_guard(text); !why.empty())
-    throw ScenarioError(fmt::format("{}:{}", source_name, why.rfind("line ", 0) == 0 ? why.substr(5) : " " + why));
+    throw ScenarioError(
+        fmt::format("{}:{}", source_name, why.rfind("line ", 0) == 0 ? why.substr(5) : " " + why));
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -135,8 +139,8 @@ Config load_scenario(const std::string& path, const std::vector<std::string>& ov
   if (!std::filesystem::is_regular_file(path, ec))
     throw ScenarioError(fmt::format("{}: cannot open scenario file (not a regular file)", path));
   if (std::filesystem::file_size(path, ec) > kMaxScenarioBytes && !ec)
-    throw ScenarioError(fmt::format("{}: larger than {} MiB: not a scenario file", path,
-                                    kMaxScenarioBytes >> 20));
+    throw ScenarioError(
+        fmt::format("{}: larger than {} MiB: not a scenario file", path, kMaxScenarioBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError(fmt::format("{}: cannot open scenario file", path));
   std::stringstream ss;

@@ -4,13 +4,13 @@
 #pragma once
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <set>
 #include <string>
-#include <toml++/toml.h>
 
-#include "sim/scenario/config.hpp"
 #include "sim/base/quantity.hpp"
+#include "sim/scenario/config.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace rcusim::detail {
@@ -42,8 +42,8 @@ class Reader {
     if (src.begin.line == 0)  // made by a --set override, not read from the file
       throw ScenarioError(fmt::format("--set {}: {}", full(key), msg));
     const std::string f = src.path ? std::string(*src.path) : file_;
-    throw ScenarioError(fmt::format("{}:{}:{}: {}: {}", f, src.begin.line, src.begin.column,
-                                    full(key), msg));
+    throw ScenarioError(
+        fmt::format("{}:{}:{}: {}: {}", f, src.begin.line, src.begin.column, full(key), msg));
   }
   std::string full(std::string_view key) const {
     return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
@@ -111,8 +111,10 @@ class Reader {
       return;
     }
     if (!n->is_table() || n->as_table()->empty())
-      fail(n, key, "expected an outcome, or a table like { default = \"ok\", "
-                   "\"reclaim.kfree_rcu=5.6\" = \"bug\" }, got " + type_name(*n));
+      fail(n, key,
+           "expected an outcome, or a table like { default = \"ok\", "
+           "\"reclaim.kfree_rcu=5.6\" = \"bug\" }, got " +
+               type_name(*n));
     Reader sub(*n->as_table(), full(key), file_, root_);
     Expect e;
     for (const auto& [k, v] : *n->as_table()) {
@@ -142,8 +144,7 @@ class Reader {
   }
   template <class T, class Parse>
   T unit_value(const toml::node* n, std::string_view key, const Spec& s, Parse parse) {
-    if (!n->is_string())
-      fail(n, key, "expected a string with a unit, got " + type_name(*n));
+    if (!n->is_string()) fail(n, key, "expected a string with a unit, got " + type_name(*n));
     std::string why;
     auto v = parse(n->as_string()->get(), why);
     if (!v) fail(n, key, why);
@@ -151,10 +152,12 @@ class Reader {
     return static_cast<T>(*v);
   }
   void operator()(std::string_view key, Duration& f, const Spec& s) {
-    if (const auto* n = take(key)) f.ns = unit_value<std::int64_t>(n, key, s, quantity::parse_time_ns);
+    if (const auto* n = take(key))
+      f.ns = unit_value<std::int64_t>(n, key, s, quantity::parse_time_ns);
   }
   void operator()(std::string_view key, Size& f, const Spec& s) {
-    if (const auto* n = take(key)) f.bytes = unit_value<std::uint64_t>(n, key, s, quantity::parse_bytes);
+    if (const auto* n = take(key))
+      f.bytes = unit_value<std::uint64_t>(n, key, s, quantity::parse_bytes);
   }
   void operator()(std::string_view key, Frequency& f, const Spec& s) {
     if (const auto* n = take(key)) f.hz = unit_value<std::uint64_t>(n, key, s, quantity::parse_hz);
@@ -162,8 +165,11 @@ class Reader {
   template <class Parse>
   Dist dist(const toml::node* n, std::string_view key, const Spec& s, Parse parse) {
     if (n->is_string()) return Dist::constant(unit_value<std::int64_t>(n, key, s, parse));
-    if (!n->is_table()) fail(n, key, "expected a value with a unit or a table like "
-                                     "{ dist = \"exp\", mean = ... }, got " + type_name(*n));
+    if (!n->is_table())
+      fail(n, key,
+           "expected a value with a unit or a table like "
+           "{ dist = \"exp\", mean = ... }, got " +
+               type_name(*n));
     const auto& t = *n->as_table();
     Reader sub(t, full(key), file_, root_);
     std::string kind = "const";
@@ -174,8 +180,10 @@ class Reader {
       return sub.unit_value<std::int64_t>(v, k, s, parse);
     };
     Dist d;
-    if (kind == "const") d = Dist::constant(need("value"));
-    else if (kind == "exp") d = Dist::exponential(need("mean"));
+    if (kind == "const")
+      d = Dist::constant(need("value"));
+    else if (kind == "exp")
+      d = Dist::exponential(need("mean"));
     else {
       d = Dist::uniform(need("min"), need("max"));
       if (d.a > d.b) sub.fail(t.get("max"), "max", "must not be below min");
@@ -195,7 +203,8 @@ class Reader {
     if (const auto* n = take(key)) f.d = dist(n, key, s, parse);
   }
 
-  template <class T> void section(std::string_view key, T& sub) {
+  template <class T>
+  void section(std::string_view key, T& sub) {
     const auto* n = take(key);
     if (!n) return;
     if (!n->is_table()) fail(n, key, "expected a table, got " + type_name(*n));
@@ -203,7 +212,8 @@ class Reader {
     sub.visit(r);
     r.finish();
   }
-  template <class T> void array(std::string_view key, std::vector<T>& v) {
+  template <class T>
+  void array(std::string_view key, std::vector<T>& v) {
     const auto* n = take(key);
     if (!n) return;
     const bool empty_array = n->is_array() && n->as_array()->empty();

@@ -11,9 +11,18 @@ std::optional<RcuFields> decode_rcu_fields(std::string_view event, std::string_v
   using namespace detail;
   // In RcuFields' order.
   static constexpr std::array<Decoded (*)(Fields&), std::variant_size_v<RcuFields>> decoders = {
-      grace_period,           grace_period_init,          quiescent_state_report, fqs,
-      callback,               kvfree_callback,            batch_start,           invoke_callback,
-      invoke_kvfree_callback, invoke_kfree_bulk_callback, batch_end,             barrier};
+      grace_period,
+      grace_period_init,
+      quiescent_state_report,
+      fqs,
+      callback,
+      kvfree_callback,
+      batch_start,
+      invoke_callback,
+      invoke_kvfree_callback,
+      invoke_kfree_bulk_callback,
+      batch_end,
+      barrier};
   std::optional<std::size_t> i = rcu_event_index(event);
   if (!i) {
     why = fmt::format("'{}' is not an RCU event this reader decodes", scan::shown(event, 64));

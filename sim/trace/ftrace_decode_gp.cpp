@@ -15,8 +15,8 @@ Decoded grace_period(Fields& p) {  // "%s %ld %s"
 
 Decoded grace_period_init(Fields& p) {  // "%s %ld %u %d %d %lx"
   GracePeriodInit f;
-  if (p.word(f.rcuname, "rcuname") && p.number(f.gp_seq, "gp_seq") &&
-      p.number(f.level, "level") && p.number(f.grplo, "grplo") && p.number(f.grphi, "grphi") &&
+  if (p.word(f.rcuname, "rcuname") && p.number(f.gp_seq, "gp_seq") && p.number(f.level, "level") &&
+      p.number(f.grplo, "grplo") && p.number(f.grphi, "grphi") &&
       p.hex(p.cursor().word(), f.qsmask, "qsmask (hex)") && p.end())
     return f;
   return std::nullopt;

@@ -7,10 +7,18 @@ namespace {
 
 // In RcuFields' order; include/trace/events/rcu.h, v6.6.
 constexpr std::array<std::string_view, std::variant_size_v<RcuFields>> kNames = {
-    "rcu_grace_period",     "rcu_grace_period_init",      "rcu_quiescent_state_report",
-    "rcu_fqs",              "rcu_callback",               "rcu_kvfree_callback",
-    "rcu_batch_start",      "rcu_invoke_callback",        "rcu_invoke_kvfree_callback",
-    "rcu_invoke_kfree_bulk_callback", "rcu_batch_end",    "rcu_barrier"};
+    "rcu_grace_period",
+    "rcu_grace_period_init",
+    "rcu_quiescent_state_report",
+    "rcu_fqs",
+    "rcu_callback",
+    "rcu_kvfree_callback",
+    "rcu_batch_start",
+    "rcu_invoke_callback",
+    "rcu_invoke_kvfree_callback",
+    "rcu_invoke_kfree_bulk_callback",
+    "rcu_batch_end",
+    "rcu_barrier"};
 
 constexpr std::size_t index_of(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i)

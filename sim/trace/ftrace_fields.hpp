@@ -47,14 +47,18 @@ class Fields {
   template <class T>
   bool number(std::string_view text, T& out, std::string_view what) {
     std::optional<T> v;
-    if constexpr (std::is_same_v<T, std::int64_t>) v = scan::to_long(text);
-    else v = scan::to_int<T>(text);
+    if constexpr (std::is_same_v<T, std::int64_t>)
+      v = scan::to_long(text);
+    else
+      v = scan::to_int<T>(text);
     if (!v) return fail(what, text);
     out = *v;
     return true;
   }
   template <class T>
-  bool number(T& out, std::string_view what) { return number(c_.word(), out, what); }
+  bool number(T& out, std::string_view what) {
+    return number(c_.word(), out, what);
+  }
   bool hex(std::string_view text, std::uint64_t& out, std::string_view what) {
     auto v = scan::to_hex(text);
     if (!v) return fail(what, text);
@@ -66,8 +70,10 @@ class Fields {
   bool pointer(std::string_view text, RcuPtr& out, std::string_view what) {
     if (text.empty()) return fail(what, text);
     std::string_view digits = text.substr(0, 2) == "0x" ? text.substr(2) : text;
-    if (auto v = scan::to_hex(digits)) out = RcuPtr{*v, {}};
-    else out = RcuPtr{0, std::string(text)};
+    if (auto v = scan::to_hex(digits))
+      out = RcuPtr{*v, {}};
+    else
+      out = RcuPtr{0, std::string(text)};
     return true;
   }
   // A queue length: "%ld", or the "%ld/%ld" lazy/total pair of kernels before v5.6 (take the

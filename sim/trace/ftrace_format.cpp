@@ -33,8 +33,8 @@ std::string fields(const GracePeriodInit& f) {
                      f.qsmask);
 }
 std::string fields(const QuiescentStateReport& f) {
-  return fmt::format("{} {} {:x}>{:x} {} {} {} {}", f.rcuname, f.gp_seq, f.mask, f.qsmask,
-                     f.level, f.grplo, f.grphi, f.gp_tasks);
+  return fmt::format("{} {} {:x}>{:x} {} {} {} {}", f.rcuname, f.gp_seq, f.mask, f.qsmask, f.level,
+                     f.grplo, f.grphi, f.gp_tasks);
 }
 std::string fields(const Fqs& f) {
   return fmt::format("{} {} {} {}", f.rcuname, f.gp_seq, f.cpu, f.qsevent);
@@ -116,8 +116,7 @@ std::string format_header(std::uint64_t entries, std::uint64_t written, int cpus
          std::string(legend);
 }
 
-void write_trace(std::ostream& os, const std::vector<RcuRecord>& records, int cpus,
-                 TimeUnit unit) {
+void write_trace(std::ostream& os, const std::vector<RcuRecord>& records, int cpus, TimeUnit unit) {
   os << format_header(records.size(), records.size(), cpus);
   for (const RcuRecord& r : records) os << format_line(r.line, r.fields, unit) << '\n';
 }

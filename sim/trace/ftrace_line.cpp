@@ -96,8 +96,7 @@ std::optional<FtraceLine> parse_ftrace_line(std::string_view line, std::string& 
   t.remove_suffix(1);
   auto ts = timestamp_ns(t);
   if (!ts)
-    return fail(why, fmt::format("timestamp '{}' is not <seconds>.<6 or 9 digits>",
-                                 shown(t, 32)));
+    return fail(why, fmt::format("timestamp '{}' is not <seconds>.<6 or 9 digits>", shown(t, 32)));
   out.ts_ns = *ts;
   std::string_view rest = c.take_rest();
   std::size_t i = 0;

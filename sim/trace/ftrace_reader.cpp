@@ -31,15 +31,19 @@ Input sniff(std::string_view head, std::string& message) {
   using namespace std::string_view_literals;
   // trace-cmd's trace.dat magic, tracecmd_output_write_init() in lib/trace-cmd/trace-output.c.
   if (starts_with(head, "\x17\x08\x44tracing"sv)) {
-    message = "a binary trace.dat (trace-cmd record output): run `trace-cmd report` on it and "
-              "read its text output";
+    message =
+        "a binary trace.dat (trace-cmd record output): run `trace-cmd report` on it and "
+        "read its text output";
     return Input::trace_dat;
   }
   if (starts_with(head, "PERFILE2"sv)) {
     message = "a binary perf.data: run `perf script` on it";
     return Input::binary;
   }
-  if (starts_with(head, "\x1f\x8b"sv) || starts_with(head, "\xfd" "7zXZ"sv) ||
+  if (starts_with(head, "\x1f\x8b"sv) ||
+      starts_with(head,
+                  "\xfd"
+                  "7zXZ"sv) ||
       starts_with(head, "\x28\xb5\x2f\xfd"sv)) {
     message = "compressed data (gzip, xz or zstd): decompress it first";
     return Input::compressed;
@@ -126,8 +130,10 @@ void FtraceReader::take(LineResult&& r) {
     case LineKind::rcu: {
       ++out_.rcu_events;
       RcuRecord rec{out_.lines, std::move(r.line), std::move(*r.fields)};
-      if (sink_) sink_(std::move(rec));
-      else out_.events.push_back(std::move(rec));
+      if (sink_)
+        sink_(std::move(rec));
+      else
+        out_.events.push_back(std::move(rec));
       break;
     }
     case LineKind::bad:

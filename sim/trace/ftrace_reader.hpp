@@ -48,9 +48,9 @@ enum class LineKind : std::uint8_t {
 
 struct LineResult {
   LineKind kind = LineKind::comment;
-  FtraceLine line;                   // set for other_event and rcu (and bad, where it parsed)
-  std::optional<RcuFields> fields;   // set for rcu
-  std::string reason;                // set for bad and not_event
+  FtraceLine line;                  // set for other_event and rcu (and bad, where it parsed)
+  std::optional<RcuFields> fields;  // set for rcu
+  std::string reason;               // set for bad and not_event
 };
 
 // Classifies one line (without its '\n'; a trailing '\r' is ignored).
@@ -70,17 +70,17 @@ struct BadLine {
 };
 
 struct ReadOptions {
-  std::size_t max_reported = 5;      // bad lines described in FtraceRead::first_bad
+  std::size_t max_reported = 5;  // bad lines described in FtraceRead::first_bad
 };
 
 struct FtraceRead {
   Input input = Input::text;
-  std::string message;               // why the input is not ftrace text; empty for text
-  std::vector<RcuRecord> events;     // in file order (empty when a sink took them)
+  std::string message;            // why the input is not ftrace text; empty for text
+  std::vector<RcuRecord> events;  // in file order (empty when a sink took them)
   std::size_t lines = 0, comments = 0, not_events = 0, other_events = 0, rcu_events = 0;
-  std::size_t bad = 0;               // bad lines; the first few described below
+  std::size_t bad = 0;  // bad lines; the first few described below
   std::vector<BadLine> first_bad;
-  std::size_t first_not_event = 0;   // line number of the first not_event line, 0 if none
+  std::size_t first_not_event = 0;  // line number of the first not_event line, 0 if none
   bool ok() const { return input == Input::text; }
 };
 
@@ -103,17 +103,16 @@ class FtraceReader {
   ReadOptions opt_;
   Sink sink_;
   FtraceRead out_;
-  std::string head_;                 // bytes held until the input is classified
+  std::string head_;  // bytes held until the input is classified
   bool classified_ = false;
-  std::string pending_;              // the current line's bytes so far
-  bool too_long_ = false;            // the current line is past kMaxLine
+  std::string pending_;    // the current line's bytes so far
+  bool too_long_ = false;  // the current line is past kMaxLine
   std::string first_not_event_why_;
 };
 
 FtraceRead read_ftrace(std::string_view text, const ReadOptions& opt = {});
 // Throws FtraceError when the stream fails (I/O error).
-FtraceRead read_ftrace(std::istream& in, const ReadOptions& opt = {},
-                       FtraceReader::Sink sink = {});
+FtraceRead read_ftrace(std::istream& in, const ReadOptions& opt = {}, FtraceReader::Sink sink = {});
 // Throws FtraceError naming the file when it cannot be opened or read.
 FtraceRead read_ftrace_file(const std::string& path, const ReadOptions& opt = {},
                             FtraceReader::Sink sink = {});

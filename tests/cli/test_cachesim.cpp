@@ -215,4 +215,3 @@ TEST_CASE("cache: cachesim rejects bad input with a message and status 2") {
   CHECK_THROWS_AS(parse_geometry("32768,8,60", "--LL"), CLI::ValidationError);
   CHECK(parse_geometry("65536,4,128", "--LL").assoc == 4);
 }
-

@@ -11,11 +11,12 @@ using namespace rcusim::test;
 TEST_CASE("plot: a sweep over reclaim.kfree_rcu gives the generations figure") {
   const std::string dir = fresh_dir("gens");
   int code = -1;
-  const std::string out = shell(std::string(RCUSIM_BINARY) +
-                                    " sweep scenarios/smoke.toml --set reclaim.kfree_rcu=3.0,5.6,5.7"
-                                    " --set memory.model=cache --jobs 2 --out " + dir +
-                                    " && /usr/bin/python3 plot.py " + dir,
-                                &code);
+  const std::string out =
+      shell(std::string(RCUSIM_BINARY) +
+                " sweep scenarios/smoke.toml --set reclaim.kfree_rcu=3.0,5.6,5.7"
+                " --set memory.model=cache --jobs 2 --out " +
+                dir + " && /usr/bin/python3 plot.py " + dir,
+            &code);
   INFO(out);
   REQUIRE(code == 0);
   CHECK(out.find("wrote  generations-smoke.png") != std::string::npos);

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/scenario/scenario.hpp"
 #include "sim/cli/sweep.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/sim_run.hpp"
 
 namespace fs = std::filesystem;

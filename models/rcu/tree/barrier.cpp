@@ -13,9 +13,13 @@ namespace rcusim::tree {
 void TreeRcu::barrier_trace(const Cpu& cpu, std::string_view what, int cpu_arg,
                             std::uint64_t done) const {
   if (!k_.tp.enabled()) return;
-  k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = Ev::rcu_barrier,
-              .gp = static_cast<std::int64_t>(done), .qlen = cpu_arg,
-              .count = rsp_.barrier_cpu_count, .detail = what});
+  k_.tp.emit({.time = cpu.now().v,
+              .cpu = cpu.id(),
+              .ev = Ev::rcu_barrier,
+              .gp = static_cast<std::int64_t>(done),
+              .qlen = cpu_arg,
+              .count = rsp_.barrier_cpu_count,
+              .detail = what});
 }
 
 // rcu_barrier_callback(): the last one completes the barrier.

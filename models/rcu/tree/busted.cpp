@@ -15,8 +15,10 @@ class BustedTreeRcu final : public tree::TreeRcu {
 
  protected:
   void clear_qs(tree::rcu_node& rnp, std::uint64_t mask) override {
-    if (rnp.level == rsp_.geo.rcu_num_lvls - 1) rnp.qsmask &= ~mask;
-    else rnp.qsmask = 0;  // the bug: siblings' bits go too
+    if (rnp.level == rsp_.geo.rcu_num_lvls - 1)
+      rnp.qsmask &= ~mask;
+    else
+      rnp.qsmask = 0;  // the bug: siblings' bits go too
   }
 };
 }  // namespace

@@ -48,8 +48,10 @@ void TreeRcu::call_rcu_core(Cpu& cpu, rcu_data& r, Addr head) {
 // check_cb_ovld_locked(): this CPU's bit in its leaf's cbovldmask. Caller holds rnp->lock.
 void TreeRcu::check_cb_ovld_locked(rcu_data& r, rcu_node& rnp) {
   if (qovld_calc_ <= 0) return;
-  if (rcu_segcblist_n_cbs(r.cblist) >= qovld_calc_) rnp.cbovldmask |= r.grpmask;
-  else rnp.cbovldmask &= ~r.grpmask;
+  if (rcu_segcblist_n_cbs(r.cblist) >= qovld_calc_)
+    rnp.cbovldmask |= r.grpmask;
+  else
+    rnp.cbovldmask &= ~r.grpmask;
 }
 
 // check_cb_ovld(): takes the leaf's lock only when the bit must change.
@@ -99,8 +101,12 @@ bool TreeRcu::rcu_advance_cbs(Cpu& cpu, rcu_node& rnp, rcu_data& r) {
   const long done = r.cblist.seglen[RCU_DONE_TAIL];
   rcu_segcblist_advance(k_.heap, r.cblist, rnp.gp_seq);
   if (const long moved = r.cblist.seglen[RCU_DONE_TAIL] - done; moved > 0 && k_.tp.enabled())
-    k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = Ev::rcu_donelist,
-                .gp = gp_seq_signed(rnp.gp_seq), .count = moved, .detail = "rcu_advance_cbs",
+    k_.tp.emit({.time = cpu.now().v,
+                .cpu = cpu.id(),
+                .ev = Ev::rcu_donelist,
+                .gp = gp_seq_signed(rnp.gp_seq),
+                .count = moved,
+                .detail = "rcu_advance_cbs",
                 .list = first});
   return rcu_accelerate_cbs(cpu, rnp, r);
 }
@@ -126,7 +132,7 @@ bool TreeRcu::rcu_start_this_gp(Cpu& cpu, rcu_node& rnp_start, rcu_data& r,
     rnp = &rsp_.node[static_cast<std::size_t>(rnp->parent)];
   }
   if (rcu_gp_in_progress()) goto unlock_out;  // "Startedleafroot"
-  rsp_.gp_flags |= RCU_GP_FLAG_INIT;           // "Startedroot"
+  rsp_.gp_flags |= RCU_GP_FLAG_INIT;          // "Startedroot"
   trace(cpu, rsp_.gp_seq, "newreq");
   ret = true;
 unlock_out:

@@ -22,8 +22,10 @@ inline Addr load_next(const Heap& h, Addr tail, Addr head) {
 }
 // *tail = v: a heap write unless tail is the list's own head word.
 inline void store_next(Heap& h, Addr tail, Addr& head, Addr v) {
-  if (tail) h.write_u64(tail + kRcuHeadNext, v);
-  else head = v;
+  if (tail)
+    h.write_u64(tail + kRcuHeadNext, v);
+  else
+    head = v;
 }
 
 inline long rcu_cblist_n_cbs(const rcu_cblist& rclp) { return rclp.len; }

@@ -76,8 +76,7 @@ void TreeRcu::rcu_check_quiescent_state(Cpu& cpu, rcu_data& r) {
 // note_gp_changes(): only if the leaf moved on, and only if its lock is free (else next time).
 void TreeRcu::note_gp_changes(Cpu& cpu, rcu_data& r) {
   rcu_node& rnp = mynode(r);
-  if ((r.gp_seq == rcu_seq_current(rnp.gp_seq) && !r.gpwrap) || !cpu.spin_trylock(rnp.lock))
-    return;
+  if ((r.gp_seq == rcu_seq_current(rnp.gp_seq) && !r.gpwrap) || !cpu.spin_trylock(rnp.lock)) return;
   const bool needwake = note_gp_changes_locked(cpu, rnp, r);
   unlock(cpu, rnp);
   if (needwake) rcu_gp_kthread_wake(cpu);

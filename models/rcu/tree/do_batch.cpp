@@ -29,8 +29,8 @@ void TreeRcu::rcu_do_batch(Cpu& cpu, rcu_data& r) {
     k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_batch_end, 0, 0, 0, l.len, 0});
     return;
   }
-  const long bl = rcu_do_batch_limit(r.blimit, rcu_segcblist_get_seglen(l, RCU_DONE_TAIL),
-                                     cfg_.rcu_divisor);
+  const long bl =
+      rcu_do_batch_limit(r.blimit, rcu_segcblist_get_seglen(l, RCU_DONE_TAIL), cfg_.rcu_divisor);
   const bool in_softirq = cpu.in_softirq();
   const Cycles tlimit = in_softirq && bl > 100 ? cpu.now() + rcu_resched_ : Cycles{0};
   k_.tp.emit({cpu.now().v, cpu.id(), Ev::rcu_batch_start, 0, 0, 0, l.len, bl});

@@ -15,8 +15,10 @@ constexpr bool time_after(long a, long b) { return b - a < 0; }
 void TreeRcu::rcu_gp_fqs(bool first_time) {
   Cpu& kt = *kt_;
   ++rsp_.n_force_qs;
-  if (first_time) force_qs_rnp([this](rcu_data& r) { return dyntick_save_progress_counter(r); });
-  else force_qs_rnp([this](rcu_data& r) { return rcu_implicit_dynticks_qs(r); });
+  if (first_time)
+    force_qs_rnp([this](rcu_data& r) { return dyntick_save_progress_counter(r); });
+  else
+    force_qs_rnp([this](rcu_data& r) { return rcu_implicit_dynticks_qs(r); });
   if (rsp_.gp_flags & RCU_GP_FLAG_FQS) {  // clear it to prevent immediate re-entry
     lock(kt, root());
     rsp_.gp_flags &= ~RCU_GP_FLAG_FQS;
@@ -50,8 +52,10 @@ void TreeRcu::force_qs_rnp(F f) {
         ++k_.cpu(c).stats().quiescent_states;
       }
     }
-    if (mask) rcu_report_qs_rnp(kt, mask, &rnp, rnp.gp_seq);  // idle CPUs
-    else unlock(kt, rnp);
+    if (mask)
+      rcu_report_qs_rnp(kt, mask, &rnp, rnp.gp_seq);  // idle CPUs
+    else
+      unlock(kt, rnp);
   }
 }
 
@@ -61,8 +65,12 @@ void TreeRcu::force_qs_rnp(F f) {
 bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
   r.dynticks_snap = k_.cpu(r.cpu).dynticks();
   if (r.dynticks_snap & 1) return false;
-  k_.tp.emit({.time = kt_->now().v, .cpu = kt_->id(), .ev = Ev::rcu_fqs,
-              .gp = gp_seq_signed(r.gp_seq), .count = r.cpu, .detail = "dti"});
+  k_.tp.emit({.time = kt_->now().v,
+              .cpu = kt_->id(),
+              .ev = Ev::rcu_fqs,
+              .gp = gp_seq_signed(r.gp_seq),
+              .count = r.cpu,
+              .detail = "dti"});
   rcu_gpnum_ovf(mynode(r), r);
   return true;
 }
@@ -73,8 +81,12 @@ bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
 // every jiffies_to_sched_qs. (The nohz_full and irq-work branches do not apply.)
 bool TreeRcu::rcu_implicit_dynticks_qs(rcu_data& r) {
   if (r.dynticks_snap != k_.cpu(r.cpu).dynticks()) {
-    k_.tp.emit({.time = kt_->now().v, .cpu = kt_->id(), .ev = Ev::rcu_fqs,
-                .gp = gp_seq_signed(r.gp_seq), .count = r.cpu, .detail = "dti"});
+    k_.tp.emit({.time = kt_->now().v,
+                .cpu = kt_->id(),
+                .ev = Ev::rcu_fqs,
+                .gp = gp_seq_signed(r.gp_seq),
+                .count = r.cpu,
+                .detail = "dti"});
     rcu_gpnum_ovf(mynode(r), r);
     return true;
   }

@@ -23,8 +23,7 @@ void size_tree(rcu_geometry& g) {
                                             g.nr_cpu_ids, g.rcu_capacity[RCU_NUM_LVLS - 1],
                                             RCU_NUM_LVLS));
   int i;
-  for (i = 0; g.nr_cpu_ids > g.rcu_capacity[i]; i++) {
-  }
+  for (i = 0; g.nr_cpu_ids > g.rcu_capacity[i]; i++) {}
   g.rcu_num_lvls = i + 1;
   for (i = 0; i < g.rcu_num_lvls; i++) {
     const int cap = g.rcu_capacity[(g.rcu_num_lvls - 1) - i];

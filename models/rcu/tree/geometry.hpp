@@ -30,12 +30,12 @@ struct rcu_geometry {
   bool rcu_fanout_exact = false;
   std::array<int, RCU_NUM_LVLS> rcu_capacity{};  // CPUs a tree of i + 1 levels can hold
   int rcu_num_lvls = 0;
-  std::array<int, RCU_NUM_LVLS> num_rcu_lvl{};   // nodes per level, root first
+  std::array<int, RCU_NUM_LVLS> num_rcu_lvl{};  // nodes per level, root first
   int rcu_num_nodes = 0;
-  std::array<int, RCU_NUM_LVLS> levelspread{};   // children per node of level i (0 unused)
-  std::array<int, RCU_NUM_LVLS> level{};         // rcu_state.level[i]: its first node's index
-  std::vector<rcu_node_geometry> node;           // rcu_state.node[], breadth first
-  std::vector<int> mynode;                       // per CPU: rdp->mynode's index
+  std::array<int, RCU_NUM_LVLS> levelspread{};  // children per node of level i (0 unused)
+  std::array<int, RCU_NUM_LVLS> level{};        // rcu_state.level[i]: its first node's index
+  std::vector<rcu_node_geometry> node;          // rcu_state.node[], breadth first
+  std::vector<int> mynode;                      // per CPU: rdp->mynode's index
 
   int first_leaf() const { return level[rcu_num_lvls - 1]; }  // rcu_first_leaf_node()
   bool is_leaf(int n) const { return node[n].level == rcu_num_lvls - 1; }

@@ -67,8 +67,8 @@ constexpr std::uint64_t rcu_seq_diff(std::uint64_t now, std::uint64_t old) {
   if (old == now) return 0;
   const std::uint64_t partial =
       ((now & RCU_SEQ_STATE_MASK) != 0 || (old & RCU_SEQ_STATE_MASK) != 0) ? 1 : 0;
-  const std::uint64_t rnd_diff = (now & ~RCU_SEQ_STATE_MASK) -
-                                 ((old + RCU_SEQ_STATE_MASK) & ~RCU_SEQ_STATE_MASK) + partial;
+  const std::uint64_t rnd_diff =
+      (now & ~RCU_SEQ_STATE_MASK) - ((old + RCU_SEQ_STATE_MASK) & ~RCU_SEQ_STATE_MASK) + partial;
   if (ULONG_CMP_GE(RCU_SEQ_STATE_MASK, rnd_diff)) return 1;  // surely no grace period elapsed
   return ((rnd_diff - RCU_SEQ_STATE_MASK - 1) >> RCU_SEQ_CTR_SHIFT) + 2;
 }

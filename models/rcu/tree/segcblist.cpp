@@ -49,7 +49,7 @@ std::optional<std::uint64_t> rcu_segcblist_nextgp(const Heap& h, const rcu_segcb
 void rcu_segcblist_enqueue(Heap& h, rcu_segcblist& l, Addr rhp) {
   rcu_segcblist_inc_len(l);
   l.seglen[RCU_NEXT_TAIL]++;
-  h.write_u64(rhp + kRcuHeadNext, 0);                 // rhp->next = NULL;
+  h.write_u64(rhp + kRcuHeadNext, 0);                  // rhp->next = NULL;
   store_next(h, l.tails[RCU_NEXT_TAIL], l.head, rhp);  // *rsclp->tails[RCU_NEXT_TAIL] = rhp;
   l.tails[RCU_NEXT_TAIL] = rhp;                        // ... = &rhp->next;
 }

@@ -9,12 +9,12 @@ void rcu_segcblist_extract_done_cbs(Heap& h, rcu_segcblist& l, rcu_cblist& rclp)
   if (!rcu_segcblist_ready_cbs(l)) return;
   const Addr done_tail = l.tails[RCU_DONE_TAIL];
   rclp.len = l.seglen[RCU_DONE_TAIL];
-  store_next(h, rclp.tail, rclp.head, l.head);         // *rclp->tail = rsclp->head;
-  l.head = h.read_u64(done_tail + kRcuHeadNext);       // rsclp->head = *tails[DONE];
-  h.write_u64(done_tail + kRcuHeadNext, 0);            // *tails[DONE] = NULL;
+  store_next(h, rclp.tail, rclp.head, l.head);    // *rclp->tail = rsclp->head;
+  l.head = h.read_u64(done_tail + kRcuHeadNext);  // rsclp->head = *tails[DONE];
+  h.write_u64(done_tail + kRcuHeadNext, 0);       // *tails[DONE] = NULL;
   rclp.tail = done_tail;
   for (int i = RCU_CBLIST_NSEGS - 1; i >= RCU_DONE_TAIL; i--)
-    if (l.tails[i] == done_tail) l.tails[i] = 0;       // = &rsclp->head
+    if (l.tails[i] == done_tail) l.tails[i] = 0;  // = &rsclp->head
   l.seglen[RCU_DONE_TAIL] = 0;
 }
 

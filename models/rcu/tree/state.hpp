@@ -19,8 +19,15 @@ inline constexpr unsigned RCU_GP_FLAG_OVLD = 0x4;  // callback overload: hurry t
 
 // rcu_state.gp_state, and its names as gp_state_getname() prints them.
 enum RcuGpState : int {
-  RCU_GP_IDLE, RCU_GP_WAIT_GPS, RCU_GP_DONE_GPS, RCU_GP_ONOFF, RCU_GP_INIT,
-  RCU_GP_WAIT_FQS, RCU_GP_DOING_FQS, RCU_GP_CLEANUP, RCU_GP_CLEANED,
+  RCU_GP_IDLE,
+  RCU_GP_WAIT_GPS,
+  RCU_GP_DONE_GPS,
+  RCU_GP_ONOFF,
+  RCU_GP_INIT,
+  RCU_GP_WAIT_FQS,
+  RCU_GP_DOING_FQS,
+  RCU_GP_CLEANUP,
+  RCU_GP_CLEANED,
 };
 std::string_view gp_state_name(int s);
 

@@ -18,8 +18,8 @@ namespace tree {
 
 std::string_view gp_state_name(int s) {
   static constexpr std::string_view names[] = {
-      "RCU_GP_IDLE", "RCU_GP_WAIT_GPS", "RCU_GP_DONE_GPS", "RCU_GP_ONOFF", "RCU_GP_INIT",
-      "RCU_GP_WAIT_FQS", "RCU_GP_DOING_FQS", "RCU_GP_CLEANUP", "RCU_GP_CLEANED"};
+      "RCU_GP_IDLE",     "RCU_GP_WAIT_GPS",  "RCU_GP_DONE_GPS", "RCU_GP_ONOFF",  "RCU_GP_INIT",
+      "RCU_GP_WAIT_FQS", "RCU_GP_DOING_FQS", "RCU_GP_CLEANUP",  "RCU_GP_CLEANED"};
   return s >= 0 && s <= RCU_GP_CLEANED ? names[s] : "?";
 }
 
@@ -85,15 +85,24 @@ void TreeRcu::unlock(Cpu& cpu, rcu_node& n) {
 // trace_rcu_grace_period(rcu_state.name, gp_seq, gpevent).
 void TreeRcu::trace(const Cpu& cpu, std::uint64_t gp, std::string_view what) const {
   if (!k_.tp.enabled()) return;
-  k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = Ev::rcu_grace_period,
-              .gp = gp_seq_signed(gp), .detail = what});
+  k_.tp.emit({.time = cpu.now().v,
+              .cpu = cpu.id(),
+              .ev = Ev::rcu_grace_period,
+              .gp = gp_seq_signed(gp),
+              .detail = what});
 }
 
 // trace_rcu_grace_period_init() (mask unused) and trace_rcu_quiescent_state_report().
 void TreeRcu::trace_node(const Cpu& cpu, Ev ev, const rcu_node& n, std::uint64_t mask) const {
   if (!k_.tp.enabled()) return;
-  k_.tp.emit({.time = cpu.now().v, .cpu = cpu.id(), .ev = ev, .gp = gp_seq_signed(n.gp_seq),
-              .level = n.level, .grplo = n.grplo, .grphi = n.grphi, .mask = mask,
+  k_.tp.emit({.time = cpu.now().v,
+              .cpu = cpu.id(),
+              .ev = ev,
+              .gp = gp_seq_signed(n.gp_seq),
+              .level = n.level,
+              .grplo = n.grplo,
+              .grphi = n.grphi,
+              .mask = mask,
               .qsmask = n.qsmask});
 }
 

@@ -102,7 +102,8 @@ class TreeRcu : public RcuFlavor {
   void rcu_gp_fqs_loop();
   bool rcu_gp_fqs_check_wake(unsigned& gf);
   void rcu_gp_fqs(bool first_time);
-  template <class F> void force_qs_rnp(F f);
+  template <class F>
+  void force_qs_rnp(F f);
   bool dyntick_save_progress_counter(rcu_data& r);
   bool rcu_implicit_dynticks_qs(rcu_data& r);
   void rcu_force_quiescent_state(Cpu& cpu);

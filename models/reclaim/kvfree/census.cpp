@@ -32,14 +32,14 @@ Count count_of(const Kernel& k, std::uint32_t cache, const std::deque<KvfreeBulk
     return o && o->live && o->cache == cache;
   };
   Count c;
-  for (const auto& b : bulk)
-    c.pages += std::count_if(b.records.begin(), b.records.end(), mine);
+  for (const auto& b : bulk) c.pages += std::count_if(b.records.begin(), b.records.end(), mine);
   for (; head; head = k.heap.read_u64(head + kRcuHeadNext)) c.list += mine(head);
   return c;
 }
 
 std::string where(const Count& c) {
-  if (c.list && c.pages) return fmt::format("{} ({} in pages, {} on the list)", c.total(), c.pages, c.list);
+  if (c.list && c.pages)
+    return fmt::format("{} ({} in pages, {} on the list)", c.total(), c.pages, c.list);
   return fmt::format("{} ({})", c.total(), c.list ? "on the rcu_head list" : "in pages");
 }
 
@@ -50,8 +50,7 @@ std::vector<std::string> KvfreeRcu::census(std::uint32_t cache) const {
   for (const KfreeRcuCpu& krcp : krc_) {
     std::string line;
     const Count waiting = count_of(k_, cache, krcp.bulk_head, krcp.head);
-    if (waiting.total())
-      line = fmt::format("{} waiting for the monitor", where(waiting));
+    if (waiting.total()) line = fmt::format("{} waiting for the monitor", where(waiting));
     for (int i = 0; i < p_.n_batches; ++i) {
       const KfreeRcuCpuWork& krw = krcp.krw_arr[static_cast<std::size_t>(i)];
       const Count c = count_of(k_, cache, krw.bulk_head_free, krw.head_free);

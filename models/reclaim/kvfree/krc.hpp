@@ -27,9 +27,9 @@ struct KvfreeBulkData {
 
 // struct kfree_rcu_cpu_work: one batch, detached from the CPU and waiting for its grace period.
 struct KfreeRcuCpuWork {
-  WorkStruct work;                            // rcu_work.work: kfree_rcu_work()
-  Addr rcu_head = 0;                          // rcu_work.rcu, queued by queue_rcu_work()
-  Addr head_free = 0;                         // channel 3: objects linked through rcu_heads
+  WorkStruct work;     // rcu_work.work: kfree_rcu_work()
+  Addr rcu_head = 0;   // rcu_work.rcu, queued by queue_rcu_work()
+  Addr head_free = 0;  // channel 3: objects linked through rcu_heads
   std::int64_t head_free_count = 0;
   std::uint64_t head_free_gp_snap = 0;
   std::deque<KvfreeBulkData> bulk_head_free;  // channel 1
@@ -54,7 +54,7 @@ struct KfreeRcuCpu {
   DelayedWork page_cache_work;             // fill_page_cache_func()
   bool work_in_progress = false;
   Rng fail_rng;  // [reclaim] fail_page_alloc's draws
-  std::int64_t count() const { return head_count + bulk_count; }  // krc_count()
+  std::int64_t count() const { return head_count + bulk_count; }    // krc_count()
   bool need_offload() const { return head || !bulk_head.empty(); }  // need_offload_krc()
 };
 

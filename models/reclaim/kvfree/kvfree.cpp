@@ -22,12 +22,15 @@ constexpr std::uint32_t kKrcpBytes = 64;  // lock, head, counts, monitor state: 
 
 KvfreeRcu::KvfreeRcu(Kernel& k, Reclaim& r, const KvfreePolicy& p, double fail_page_alloc,
                      std::uint64_t seed)
-    : k_(k), r_(r), p_(p), fail_page_alloc_(fail_page_alloc),
+    : k_(k),
+      r_(r),
+      p_(p),
+      fail_page_alloc_(fail_page_alloc),
       drain_(p.drain_jiffies(k.machine.hz)) {
   text_ = place_kvfree_text(k, p);
   k.wq = std::make_unique<Workqueue>(k);
   const auto n = static_cast<std::size_t>(k.machine.cpus);
-  krc_.reserve(n);  // the workqueue and by_head_ keep pointers into it
+  krc_.reserve(n);                       // the workqueue and by_head_ keep pointers into it
   for (std::size_t c = 0; c < n; ++c) {  // kfree_rcu_batch_init()
     KfreeRcuCpu& krcp = krc_.emplace_back(*this, static_cast<int>(c), Rng(seed, kFailStream + c));
     krcp.self = k.heap.kmalloc(kKrcpBytes);

@@ -21,8 +21,8 @@ class Reclaim;
 
 // Kernel text of the batching code, placed when a batching generation boots.
 struct KvfreeText {
-  std::uint32_t kvfree_call_rcu, kfree_rcu_monitor, kfree_rcu_work, kvfree_rcu_bulk,
-      rcu_work_rcufn, fill_page_cache_func, kvfree_rcu_barrier;
+  std::uint32_t kvfree_call_rcu, kfree_rcu_monitor, kfree_rcu_work, kvfree_rcu_bulk, rcu_work_rcufn,
+      fill_page_cache_func, kvfree_rcu_barrier;
 };
 
 class KvfreeRcu {
@@ -58,7 +58,7 @@ class KvfreeRcu {
   // work.cpp: freeing a batch after its grace period.
   static void kfree_rcu_work(Cpu& cpu, WorkStruct& w);
   void free_bulk(Cpu& cpu, KfreeRcuCpu& krcp, KvfreeBulkData& bnode);  // kvfree_rcu_bulk()
-  void free_list(Cpu& cpu, Addr head);                                  // kvfree_rcu_list()
+  void free_list(Cpu& cpu, Addr head);                                 // kvfree_rcu_list()
   static KfreeRcuCpu& krcp_of(WorkStruct& w) { return *static_cast<KfreeRcuCpu*>(w.owner); }
 
   Kernel& k_;
@@ -67,7 +67,7 @@ class KvfreeRcu {
   const double fail_page_alloc_;
   const std::int64_t drain_;  // KFREE_DRAIN_JIFFIES
   KvfreeText text_{};
-  std::vector<KfreeRcuCpu> krc_;                          // DEFINE_PER_CPU(krc)
+  std::vector<KfreeRcuCpu> krc_;                        // DEFINE_PER_CPU(krc)
   std::unordered_map<Addr, KfreeRcuCpuWork*> by_head_;  // to_rcu_work(): rcu_head -> batch
 };
 

@@ -25,8 +25,10 @@ std::optional<Addr> KvfreeRcu::new_page(Cpu& cpu, KfreeRcuCpu& krcp) {
 
 // put_cached_bnode(), else free_page().
 void KvfreeRcu::put_page(KfreeRcuCpu& krcp, Addr page) {
-  if (static_cast<int>(krcp.bkvcache.size()) < p_.cached_pages) krcp.bkvcache.push_back(page);
-  else k_.heap.free_page(page);
+  if (static_cast<int>(krcp.bkvcache.size()) < p_.cached_pages)
+    krcp.bkvcache.push_back(page);
+  else
+    k_.heap.free_page(page);
 }
 
 // run_page_cache_worker(): the hrtimer fires at once and queues page_cache_work.
