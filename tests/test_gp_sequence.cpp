@@ -79,21 +79,18 @@ TEST_CASE("gp sequence: Tree RCU (kernel/rcu/tree.c, v6.6) on the hand-derived s
           {0.67, 3, "rcu_grace_period", "-1200", "\"cpuqs\"", ""},
           // 1.1 ms: CPU 1 queues the callback on RCU_NEXT_TAIL (no grace period requested yet). Its
           // tick at 1.25 ms (user): rcu_pending() sees no grace period in progress and callbacks
-          // not
-          // yet assigned one -> RCU_SOFTIRQ -> rcu_core(): note_gp_changes() finds nothing (gpwrap
-          // still set), then rcu_accelerate_cbs_unlocked(): gpwrap, so under the leaf's lock
-          // rcu_accelerate_cbs() assigns rcu_seq_snap(-1200) = -1196 and rcu_start_this_gp(-1196)
-          // marks the root (= the only leaf), sets RCU_GP_FLAG_INIT: "newreq" with
-          // rcu_state.gp_seq;
-          // then "AccWaitCB" with -1196 (nothing after RCU_WAIT_TAIL); the kthread is woken.
+          // not yet assigned one -> RCU_SOFTIRQ -> rcu_core(): note_gp_changes() finds nothing
+          // (gpwrap still set), then rcu_accelerate_cbs_unlocked(): gpwrap, so under the leaf's
+          // lock rcu_accelerate_cbs() assigns rcu_seq_snap(-1200) = -1196 and
+          // rcu_start_this_gp(-1196) marks the root (= the only leaf), sets RCU_GP_FLAG_INIT:
+          // "newreq" with rcu_state.gp_seq; then "AccWaitCB" with -1196 (nothing after
+          // RCU_WAIT_TAIL); the kthread is woken.
           {1250.6, 1, "rcu_grace_period", "-1200", "\"newreq\"", ""},
           {1250.6, 1, "rcu_grace_period", "-1196", "\"AccWaitCB\"", ""},
           // rcu_gp_init(): rcu_seq_start() -> -1199, "start". Breadth first over the one node:
-          // qsmask
-          // = qsmaskinit = 0xf, gp_seq = -1199; it is CPU 0's leaf, so __note_gp_changes() for CPU
-          // 0:
-          // gpwrap -> the end branch ("cpuend" for its old -1200), then "cpustart" -1199 and CPU 0
-          // needs a QS; then rcu_grace_period_init (level 0, CPUs 0-3, qsmask 0xf).
+          // qsmask = qsmaskinit = 0xf, gp_seq = -1199; it is CPU 0's leaf, so __note_gp_changes()
+          // for CPU 0: gpwrap -> the end branch ("cpuend" for its old -1200), then "cpustart" -1199
+          // and CPU 0 needs a QS; then rcu_grace_period_init (level 0, CPUs 0-3, qsmask 0xf).
           {1251.3, 0, "rcu_grace_period", "-1199", "\"start\"", ""},
           {1251.4, 0, "rcu_grace_period", "-1200", "\"cpuend\"", ""},
           {1251.4, 0, "rcu_grace_period", "-1199", "\"cpustart\"", ""},
@@ -153,11 +150,9 @@ TEST_CASE("gp sequence: classic RCU (kernel/rcuclassic.c, 2.6.27) on the hand-de
           // CPU 1's tick at 1.25 ms (user): rcu_pending(): curlist empty, nxtlist not ->
           // rcu_check_callbacks(): user, so passed_quiesc = 1; RCU_SOFTIRQ ->
           // __rcu_process_callbacks(): nxtlist -> curlist, batch = cur + 1 = -299; !next_pending,
-          // so
-          // under rcp->lock next_pending = 1 and rcu_start_batch(): cur = -299, cpumask =
-          // online & ~nohz_cpu_mask = {1}: "start". rcu_check_quiescent_state(): quiescbatch -300
-          // !=
-          // cur: qs_pending = 1, passed_quiesc = 0, quiescbatch = -299; report on a later pass.
+          // so under rcp->lock next_pending = 1 and rcu_start_batch(): cur = -299, cpumask = online
+          // & ~nohz_cpu_mask = {1}: "start". rcu_check_quiescent_state(): quiescbatch -300 != cur:
+          // qs_pending = 1, passed_quiesc = 0, quiescbatch = -299; report on a later pass.
           {1250.6, 1, "rcu_grace_period", "-299", "\"start\"", ""},
           // Its tick at 2.25 ms (user): passed_quiesc = 1, rcu_pending() (qs_pending) -> softirq ->
           // rcu_check_quiescent_state(): under rcp->lock cpu_quiet(1): "cpuqs", cpumask empty:

@@ -48,8 +48,8 @@ std::string merge_sweep(const std::string& dir);
 // Writes `text` to `p` through a temporary file and a rename. Throws std::runtime_error.
 void write_atomically(const std::filesystem::path& p, const std::string& text);
 
-// Registers `sweep` and `merge` (sweep_run.cpp). Both run from their CLI11 callbacks and exit the
-// process with status 2 on bad input (3 when some sweep point failed to run).
+// Registers `sweep` and `merge` (sweep_run.cpp). Both run from their CLI11 callbacks and exit
+// the process with status 2 on bad input (3 when some sweep point failed to run).
 void add_sweep_commands(CLI::App& app);
 
 }  // namespace rcusim
