@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/scenario/scenario.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace rcusim;
 
@@ -14,14 +15,6 @@ const char* kTable =
 
 std::string outcome(const std::string& text, std::vector<std::string> sets = {}) {
   return expected_outcome(parse_scenario(text, "s.toml", sets));
-}
-std::string error_of(const std::string& text, std::vector<std::string> sets = {}) {
-  try {
-    parse_scenario(text, "s.toml", sets);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
 }
 }  // namespace
 

@@ -9,21 +9,11 @@
 #include "sim/scenario/host_memory.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/toml_guard.hpp"
+#include "tests/scenario_error.hpp"
 #include "tests/sim_run.hpp"
 
 namespace fs = std::filesystem;
 using namespace rcusim;
-
-namespace {
-std::string error_of(const std::string& text, std::vector<std::string> sets = {}) {
-  try {
-    parse_scenario(text, "s.toml", sets);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 TEST_CASE("guard: dotted keys are counted outside strings and comments, floats are not keys") {
   CHECK(toml_guard("a.b.c = 1.5\nx = [1.0, 2.0, 3.0]\n").empty());

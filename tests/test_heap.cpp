@@ -5,17 +5,9 @@
 #include <vector>
 
 #include "models/heap/heap.hpp"
+#include "tests/heap_bugs.hpp"
 
 using namespace rcusim;
-
-namespace {
-struct Bugs {
-  std::vector<std::string> msgs;
-  void attach(Heap& h) {
-    h.set_bug_sink([this](const std::string&, const std::string& m) { msgs.push_back(m); });
-  }
-};
-}  // namespace
 
 TEST_CASE("heap: kmalloc serves size classes from the direct map") {
   Heap h(Bytes{16 << 20}, true);
@@ -53,7 +45,7 @@ TEST_CASE("heap: freed objects are poisoned after the free pointer") {
 
 TEST_CASE("heap: invalid and double frees are BUGs that change nothing") {
   Heap h(Bytes{16 << 20}, true);
-  Bugs bugs;
+  HeapBugs bugs;
   bugs.attach(h);
   const Addr a = h.kmalloc(128);
   CHECK_FALSE(h.kfree(a + 8));
@@ -72,7 +64,7 @@ TEST_CASE("heap: invalid and double frees are BUGs that change nothing") {
 
 TEST_CASE("heap: a write after free is found when the object is reallocated") {
   Heap h(Bytes{16 << 20}, true);
-  Bugs bugs;
+  HeapBugs bugs;
   bugs.attach(h);
   const Addr a = h.kmalloc(256);
   h.kfree(a);
@@ -84,7 +76,7 @@ TEST_CASE("heap: a write after free is found when the object is reallocated") {
 
 TEST_CASE("heap: kmalloc_large and named caches") {
   Heap h(Bytes{16 << 20}, true);
-  Bugs bugs;
+  HeapBugs bugs;
   bugs.attach(h);
   const Addr big = h.kmalloc(40000);
   REQUIRE(big);

@@ -9,22 +9,12 @@
 
 #include "models/heap/bulk_cost.hpp"
 #include "models/heap/heap.hpp"
+#include "tests/heap_bugs.hpp"
 
 using namespace rcusim;
 using Kind = BulkTouch::Kind;
 
 namespace {
-
-struct Bugs {
-  std::vector<std::string> msgs;
-  void attach(Heap& h) {
-    h.set_bug_sink([this](const std::string&, const std::string& m) { msgs.push_back(m); });
-  }
-  bool any(const std::string& what) const {
-    return std::any_of(msgs.begin(), msgs.end(),
-                       [&](const std::string& m) { return m.find(what) != std::string::npos; });
-  }
-};
 
 // 100 kmalloc-64 objects (two slabs), 20 of a named 256-byte cache (two slabs), 10 kmalloc-256:
 // the same addresses in every heap built this way. Each object's payload holds its index.
@@ -171,7 +161,7 @@ TEST_CASE("kfree_bulk: kmalloc_large objects are freed one by one") {
 
 TEST_CASE("kfree_bulk: a double free inside the array is a BUG, the object is freed once") {
   Heap h(Bytes{16 << 20}, true);
-  Bugs bugs;
+  HeapBugs bugs;
   bugs.attach(h);
   const Addr a = h.kmalloc(64), b = h.kmalloc(64), c = h.kmalloc(64);
   std::vector<BulkTouch> t;
@@ -191,7 +181,7 @@ TEST_CASE("kfree_bulk: a double free inside the array is a BUG, the object is fr
 
 TEST_CASE("kfree_bulk: invalid pointers are BUGs and free nothing") {
   Heap h(Bytes{16 << 20}, true);
-  Bugs bugs;
+  HeapBugs bugs;
   bugs.attach(h);
   const Addr a = h.kmalloc(64), b = h.kmalloc(64);
   std::vector<BulkTouch> t;

@@ -9,19 +9,9 @@
 
 #include "sim/scenario/expect.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace rcusim;
-
-namespace {
-std::string error_of(const std::string& text, std::vector<std::string> sets = {}) {
-  try {
-    parse_scenario(text, "s.toml", sets);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
 
 TEST_CASE("scenario: defaults when empty and a resolved round trip") {
   const Config c = parse_scenario("", "s.toml");

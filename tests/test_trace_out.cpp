@@ -18,7 +18,7 @@ namespace ft = rcusim::ftrace;
 
 namespace {
 
-const std::string kSmoke = "run scenarios/smoke.toml --set duration=2ms";
+const std::string kSmoke2ms = "run scenarios/smoke.toml --set duration=2ms";
 
 ft::FtraceRead read_trace(const Run& r) { return ft::read_ftrace(r.file("trace.txt")); }
 
@@ -31,7 +31,7 @@ std::size_t count_rows(const Run& r, const std::string& event) {
 }  // namespace
 
 TEST_CASE("trace: trace.txt reads back as the kernel's trace file, event for event") {
-  const Run r = run_cli(kSmoke + " --trace ftrace", "trace-ftrace");
+  const Run r = run_cli(kSmoke2ms + " --trace ftrace", "trace-ftrace");
   REQUIRE(r.exit_code == 0);
   const std::string text = r.file("trace.txt");
   CHECK(text.rfind("# tracer: nop\n#\n# entries-in-buffer/entries-written: ", 0) == 0);
@@ -100,8 +100,8 @@ TEST_CASE("trace: scripted runs show the script, IPIs as hardirq, unmapped text 
 }
 
 TEST_CASE("trace: without --trace every result file is as it was; with it only trace files add") {
-  const Run plain = run_cli(kSmoke, "trace-plain");
-  const Run traced = run_cli(kSmoke + " --trace ftrace,perfetto", "trace-both");
+  const Run plain = run_cli(kSmoke2ms, "trace-plain");
+  const Run traced = run_cli(kSmoke2ms + " --trace ftrace,perfetto", "trace-both");
   REQUIRE(plain.exit_code == 0);
   REQUIRE(traced.exit_code == 0);
   CHECK_FALSE(std::filesystem::exists(plain.dir + "/trace.txt"));
@@ -121,7 +121,7 @@ TEST_CASE("trace: without --trace every result file is as it was; with it only t
 }
 
 TEST_CASE("trace: trace.json is Trace Event Format with one track per CPU") {
-  const Run r = run_cli(kSmoke + " --trace perfetto", "trace-json");
+  const Run r = run_cli(kSmoke2ms + " --trace perfetto", "trace-json");
   REQUIRE(r.exit_code == 0);
   CHECK_FALSE(std::filesystem::exists(r.dir + "/trace.txt"));
   const nlohmann::json j = nlohmann::json::parse(r.file("trace.json"));
@@ -178,7 +178,7 @@ TEST_CASE("trace: trace.json is Trace Event Format with one track per CPU") {
 }
 
 TEST_CASE("trace: the cap ends the trace where it is reached, with a warning and a count") {
-  const Run r = run_cli(kSmoke + " --trace ftrace --trace-cap 200", "trace-cap");
+  const Run r = run_cli(kSmoke2ms + " --trace ftrace --trace-cap 200", "trace-cap");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("the cap of 200 events was reached") != std::string::npos);
   const auto s = r.summary()["trace"];
@@ -201,7 +201,7 @@ TEST_CASE("trace: the cap ends the trace where it is reached, with a warning and
 
 TEST_CASE("trace: the window keeps only its events") {
   const Run r =
-      run_cli(kSmoke + " --trace ftrace --trace-ns --trace-window 1ms,1500us", "trace-window");
+      run_cli(kSmoke2ms + " --trace ftrace --trace-ns --trace-window 1ms,1500us", "trace-window");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("cap") == std::string::npos);  // a window is asked for: no warning
   const auto s = r.summary()["trace"];
@@ -220,7 +220,7 @@ TEST_CASE("trace: bad --trace options exit 2 and write nothing") {
   for (const char* opt : {"--trace systrace", "--trace-window 2ms", "--trace-window 2ms,1ms",
                           "--trace-window 1parsec,2ms", "--trace-cap 0"}) {
     CAPTURE(opt);
-    const Run r = run_cli(kSmoke + " --trace ftrace " + opt, "trace-bad");
+    const Run r = run_cli(kSmoke2ms + " --trace ftrace " + opt, "trace-bad");
     CHECK(r.exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(r.dir));
   }

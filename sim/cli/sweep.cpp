@@ -30,8 +30,9 @@ namespace rcusim {
 
 namespace {
 
-constexpr std::string_view kPaths[] = {"kfree_rcu", "trivial_kfree", "trivial_cache_free",
-                                       "nontrivial"};
+// The object paths of results.json (to_string(Path) before barrier) that get sweep columns.
+constexpr std::string_view kObjectPaths[] = {"kfree_rcu", "trivial_kfree", "trivial_cache_free",
+                                             "nontrivial"};
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
@@ -272,7 +273,7 @@ std::string merge_sweep(const std::string& dir) {
       {"reclaimed_objects", "metrics.reclaimed_objects"},
       {"peak_waiting_objects", "metrics.waiting_for_reclaim.peak_objects"},
       {"peak_waiting_bytes", "metrics.waiting_for_reclaim.peak_bytes"}};
-  for (auto p : kPaths) {
+  for (auto p : kObjectPaths) {
     const std::string base = fmt::format("metrics.paths.{}.", p);
     for (auto [col, field] : {std::pair{"reclaimed", "reclaimed"},
                               {"latency_p50_ns", "latency_ns.p50"},

@@ -7,6 +7,8 @@
 #include <ostream>
 
 namespace rcusim {
+// Its own namespace keeps these names apart from ftrace_out.cpp's in a unity build.
+namespace perfetto {
 namespace {
 
 using nlohmann::json;
@@ -242,15 +244,16 @@ class Writer {
 };
 
 }  // namespace
+}  // namespace perfetto
 
 void write_perfetto(std::ostream& os, const TraceRecorder& rec, const RecordedTrace& t,
                     const std::string& title) {
-  Writer w(os, rec, t);
+  perfetto::Writer w(os, rec, t);
   os << "{\"displayTimeUnit\": \"ns\",\n\"otherData\": "
-     << json{{"rcusim_version", RCUSIM_VERSION},
-             {"title", title},
-             {"dropped_events", t.dropped},
-             {"outside_window", t.outside_window}}
+     << perfetto::json{{"rcusim_version", RCUSIM_VERSION},
+                       {"title", title},
+                       {"dropped_events", t.dropped},
+                       {"outside_window", t.outside_window}}
             .dump()
      << ",\n\"traceEvents\": [";
   w.metadata(title);

@@ -128,7 +128,7 @@ std::string slurp(std::FILE* f) {
 }
 
 // Runs the subcommand in a child process, as the CLI would: I/O errors end it with std::exit.
-CliRun run_cli(const std::string& args) {
+CliRun run_cachesim(const std::string& args) {
   std::FILE* out = std::tmpfile();
   std::FILE* err = std::tmpfile();
   REQUIRE((out != nullptr && err != nullptr));
@@ -168,7 +168,7 @@ std::string write_temp(const std::string& text) {
 TEST_CASE("cache: cachesim prints Cachegrind's six totals as JSON") {
   // Two fetches of one line, a load then a store of one data line: one cold miss each side.
   const std::string path = write_temp("==1== banner\nI  1000,4\nI  1004,4\n L 2000,8\n S 2000,8\n");
-  const CliRun r = run_cli("cachesim --json " + path);
+  const CliRun r = run_cachesim("cachesim --json " + path);
   std::remove(path.c_str());
   CHECK(r.status == 0);
   CHECK(r.err == "");
@@ -187,18 +187,18 @@ TEST_CASE("cache: cachesim prints Cachegrind's six totals as JSON") {
 }
 
 TEST_CASE("cache: cachesim rejects bad input with a message and status 2") {
-  const CliRun missing = run_cli("cachesim /nonexistent/trace");
+  const CliRun missing = run_cachesim("cachesim /nonexistent/trace");
   CHECK(missing.status == 2);
   CHECK(missing.err == "rcusim cachesim: /nonexistent/trace: No such file or directory\n");
   CHECK(missing.out == "");
 
   const std::string path = write_temp("I  1000,4\n L zz,8\n");
-  const CliRun bad = run_cli("cachesim " + path);
+  const CliRun bad = run_cachesim("cachesim " + path);
   std::remove(path.c_str());
   CHECK(bad.status == 2);
   CHECK(bad.err.starts_with("rcusim cachesim: " + path + ": line 2: "));
 
-  const CliRun geometry = run_cli("cachesim --D1 32768,8 " + path);
+  const CliRun geometry = run_cachesim("cachesim --D1 32768,8 " + path);
   CHECK(geometry.status == 2);
   CHECK(geometry.err.find("--D1") != std::string::npos);
 

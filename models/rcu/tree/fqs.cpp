@@ -1,14 +1,11 @@
 // Forcing quiescent states: rcu_gp_fqs(), force_qs_rnp() with dyntick_save_progress_counter()
 // and rcu_implicit_dynticks_qs(), and call_rcu()'s rcu_force_quiescent_state().
 // kernel/rcu/tree.c, Linux v6.6. (The kthread's loop around them is in fqs_loop.cpp.)
+#include "models/kernel/jiffies.hpp"
 #include "models/kernel/kernel.hpp"
 #include "models/rcu/tree/tree.hpp"
 
 namespace rcusim::tree {
-
-namespace {
-constexpr bool time_after(long a, long b) { return b - a < 0; }
-}  // namespace
 
 // rcu_gp_fqs(): the first pass snapshots every holdout's dynticks counter (idle CPUs are done),
 // later ones credit CPUs that have been idle since.

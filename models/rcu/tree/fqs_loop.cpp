@@ -2,15 +2,11 @@
 // rcu_gp_fqs_check_wake(). kernel/rcu/tree.c, Linux v6.6.
 #include <algorithm>
 
+#include "models/kernel/jiffies.hpp"
 #include "models/kernel/kernel.hpp"
 #include "models/rcu/tree/tree.hpp"
 
 namespace rcusim::tree {
-
-namespace {
-constexpr bool time_after(long a, long b) { return b - a < 0; }
-constexpr bool time_before(long a, long b) { return time_after(b, a); }
-}  // namespace
 
 // rcu_gp_fqs_check_wake(): overload, a requested FQS, or the grace period has ended.
 bool TreeRcu::rcu_gp_fqs_check_wake(unsigned& gf) {
