@@ -56,12 +56,9 @@ void TreeRcu::force_qs_rnp(F f) {
   }
 }
 
-// dyntick_save_progress_counter(): snapshot; a CPU idle right now is in a quiescent state. The
-// kthread's own CPU, idle between the kthread's bursts, counts as idle here; the kernel reports
-// it at the same moment from the timer tick that wakes the kthread out of that idle.
-bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
-  r.dynticks_snap = k_.cpu(r.cpu).dynticks();
-  if (r.dynticks_snap & 1) return false;
+// Both dyntick checks, on finding the CPU idle (now or since the snapshot): trace_rcu_fqs()
+// "dti", then rcu_gpnum_ovf().
+void TreeRcu::rcu_fqs_dti(rcu_data& r) {
   k_.tp.emit({.time = kt_->now().v,
               .cpu = kt_->id(),
               .ev = Ev::rcu_fqs,
@@ -69,6 +66,15 @@ bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
               .count = r.cpu,
               .detail = "dti"});
   rcu_gpnum_ovf(mynode(r), r);
+}
+
+// dyntick_save_progress_counter(): snapshot; a CPU idle right now is in a quiescent state. The
+// kthread's own CPU, idle between the kthread's bursts, counts as idle here; the kernel reports
+// it at the same moment from the timer tick that wakes the kthread out of that idle.
+bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
+  r.dynticks_snap = k_.cpu(r.cpu).dynticks();
+  if (r.dynticks_snap & 1) return false;
+  rcu_fqs_dti(r);
   return true;
 }
 
@@ -78,13 +84,7 @@ bool TreeRcu::dyntick_save_progress_counter(rcu_data& r) {
 // every jiffies_to_sched_qs. (The nohz_full and irq-work branches do not apply.)
 bool TreeRcu::rcu_implicit_dynticks_qs(rcu_data& r) {
   if (r.dynticks_snap != k_.cpu(r.cpu).dynticks()) {
-    k_.tp.emit({.time = kt_->now().v,
-                .cpu = kt_->id(),
-                .ev = Ev::rcu_fqs,
-                .gp = gp_seq_signed(r.gp_seq),
-                .count = r.cpu,
-                .detail = "dti"});
-    rcu_gpnum_ovf(mynode(r), r);
+    rcu_fqs_dti(r);
     return true;
   }
   const long jtsq = jiffies_to_sched_qs_, now = jiffies(*kt_);

@@ -104,6 +104,7 @@ class TreeRcu : public RcuFlavor {
   void rcu_gp_fqs(bool first_time);
   template <class F>
   void force_qs_rnp(F f);
+  void rcu_fqs_dti(rcu_data& r);
   bool dyntick_save_progress_counter(rcu_data& r);
   bool rcu_implicit_dynticks_qs(rcu_data& r);
   void rcu_force_quiescent_state(Cpu& cpu);
