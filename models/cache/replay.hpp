@@ -4,9 +4,11 @@
 // straddling two lines misses a level if either line does), so the counts are comparable with
 // `valgrind --tool=cachegrind --cache-sim=yes` on the same program.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
+#include <utility>
 
 #include "models/cache/hierarchy.hpp"
 #include "models/cache/lackey.hpp"
@@ -16,6 +18,15 @@ namespace rcusim {
 struct CachegrindCounts {
   std::uint64_t i_refs = 0, i1_misses = 0, lli_misses = 0;
   std::uint64_t d_refs = 0, d1_misses = 0, lld_misses = 0;
+  // The six totals under Cachegrind's event names, in its order (cachesim --json's keys).
+  std::array<std::pair<std::string_view, std::uint64_t>, 6> fields() const {
+    return {{{"I_refs", i_refs},
+             {"I1_misses", i1_misses},
+             {"LLi_misses", lli_misses},
+             {"D_refs", d_refs},
+             {"D1_misses", d1_misses},
+             {"LLd_misses", lld_misses}}};
+  }
 };
 
 // The geometry (size, assoc, line) of I1, D1 and a unified LL, everything else at its default,

@@ -75,6 +75,11 @@ void Cpu::fail(const std::string& kind, const std::string& message) {
   if (kind == "oops" && k_.stop_on_oops) k_.stop();
 }
 
+void Cpu::heap_exhausted(const std::string& what) {
+  fail("heap_exhausted", fmt::format("out of memory: {}: raise heap.size", what));
+  k_.stop();
+}
+
 void Cpu::send_resched_ipi(int target) {
   Cpu& t = k_.cpu(target);
   t.ipi_pending_ = true;

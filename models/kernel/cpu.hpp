@@ -124,6 +124,9 @@ class Cpu {
   void kthread_wait(Cycles deadline) { wait_until(deadline); }
   // Records an oops, BUG or use-after-free at this CPU and time.
   void fail(const std::string& kind, const std::string& message);
+  // The simulated heap could not serve an allocation: a limit of the configuration (failure
+  // kind heap_exhausted, outcome `limit`), which ends the run. `what` says which allocation.
+  void heap_exhausted(const std::string& what);
 
   // --- what a task does (used by workloads) ---
   // Lets `d` cycles of task time pass in context `ctx`, taking ticks and IPIs as they come.

@@ -152,9 +152,7 @@ void MixTask::retire_one(Cpu& cpu) {
   const Addr nw =
       ty.kind == TypeKind::cache_only ? kmem_cache_alloc(cpu, ty.cache) : kmalloc(cpu, ty.size);
   if (!nw) {
-    cpu.fail("heap_exhausted",
-             fmt::format("out of memory: no room for a {}-byte object: raise heap.size", ty.size));
-    k.stop();
+    cpu.heap_exhausted(fmt::format("no room for a {}-byte object", ty.size));
     return;
   }
   const std::uint64_t gen = world.next_generation++;

@@ -53,11 +53,7 @@ bool RcuscaleKfreeTask::step(Cpu& cpu) {
   const auto size = static_cast<std::uint64_t>(c_.kfree_mult) * kKfreeObj;
   const Addr obj = kmalloc(cpu, size);
   if (!obj) {
-    cpu.fail("heap_exhausted",
-             fmt::format("out of memory: kfree_scale_thread's kmalloc({}) failed; raise "
-                         "heap.size",
-                         size));
-    k.stop();
+    cpu.heap_exhausted(fmt::format("kfree_scale_thread's kmalloc({}) failed", size));
     return false;
   }
   k.reclaim->kfree_rcu(cpu, obj, obj + kRhOffset);

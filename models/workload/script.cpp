@@ -106,8 +106,7 @@ void ScriptTask::queue(Cpu& cpu, const ActionConfig& a) {
   for (std::int64_t i = 0; i < a.count && !k.stopped(); ++i) {
     const Addr obj = cache ? kmem_cache_alloc(cpu, *cache) : kmalloc(cpu, size);
     if (!obj) {
-      cpu.fail("heap_exhausted", "out of memory in a scripted allocation: raise heap.size");
-      k.stop();
+      cpu.heap_exhausted("a scripted allocation");
       return;
     }
     const std::uint64_t gen = world_.next_generation++;

@@ -99,8 +99,7 @@ bool TraceTask::step(Cpu& cpu) {
   const Function* f = c.func.empty() ? nullptr : &k.syms.fn(fns_.at(c.func));
   const Addr obj = allocate(cpu, f, c);
   if (!obj) {
-    cpu.fail("heap_exhausted", "out of memory in a replayed allocation: raise heap.size");
-    k.stop();
+    cpu.heap_exhausted("a replayed allocation");
     return false;
   }
   if (cpu.now() < at) cpu.run_until(at, TaskCtx::kernel, never);

@@ -107,12 +107,7 @@ std::string format_table(const CachegrindCounts& c) {
 
 std::string format_json(const CachegrindCounts& c) {
   nlohmann::ordered_json j;
-  j["I_refs"] = c.i_refs;
-  j["I1_misses"] = c.i1_misses;
-  j["LLi_misses"] = c.lli_misses;
-  j["D_refs"] = c.d_refs;
-  j["D1_misses"] = c.d1_misses;
-  j["LLd_misses"] = c.lld_misses;
+  for (const auto& [name, n] : c.fields()) j[std::string(name)] = n;
   return j.dump() + "\n";
 }
 
