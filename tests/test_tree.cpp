@@ -2,6 +2,7 @@
 // rcu_do_batch()'s limit, every committed scenario's verdict, the busted flavour caught,
 // rcu_barrier() entraining only where callbacks are, the kthread's CPU and the lock figures.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 
@@ -189,4 +190,74 @@ TEST_CASE("tree: qhimark raises blimit to DEFAULT_MAX_RCU_BLIMIT and forces quie
   const Run d = run_cli("run scenarios/smoke.toml" + kTree, "qh-default");
   for (const auto& e : events(d))
     if (e.at("event") == "rcu_batch_start") CHECK(std::stoi(e.at("count")) < 10000);
+}
+
+namespace {
+// CPU 0 queues one kfree_rcu() at 1 ms and runs in user mode; CPU 1 spends `busy` in the kernel
+// from the start (no schedule(), no quiescent state), then goes to user mode. Tree RCU, 2 CPUs,
+// HZ=1000: jiffies_to_sched_qs = max(3 + 3 * 3, HZ / 10 + 2 / RCU_JIFFIES_FQS_DIV) = 100
+// jiffies, the stall timeout 21 s, so jiffies_resched is the grace period's start + 10500.
+Run holdout_run(const std::string& busy, const std::string& duration) {
+  const std::string file = write_scenario("holdout", "holdout.toml",
+                                          fmt::format(R"(name = "holdout"
+seed = 1
+expect = "ok"
+duration = "{1}"
+drain = "20ms"
+workload = []
+[rcu]
+flavor = "tree"
+[machine]
+cpus = 2
+[[script]]
+cpu = 0
+actions = [
+  {{ at = "1ms", do = "kfree_rcu", size = "64B", label = "a" }},
+  {{ do = "user", for = "{1}" }},
+]
+[[script]]
+cpu = 1
+actions = [
+  {{ at = "0ms", do = "busy", mode = "kernel", for = "{0}" }},
+  {{ do = "user", for = "{1}" }},
+]
+)",
+                                                      busy, duration));
+  return run_cli("run " + file, "holdout");
+}
+
+// Nanoseconds from the end of CPU 1's kernel section to its quiescent state ("cpuqs").
+std::int64_t qs_after_busy(const Run& r) {
+  std::int64_t end = -1;
+  for (const auto& e : events(r)) {
+    if (e.at("cpu") != "1") continue;
+    if (e.at("event") == "busy" && e.at("detail") == "\"end\"") end = std::stoll(e.at("time_ns"));
+    if (end >= 0 && e.at("event") == "rcu_grace_period" && e.at("detail") == "\"cpuqs\"")
+      return std::stoll(e.at("time_ns")) - end;
+  }
+  return -1;
+}
+}  // namespace
+
+TEST_CASE("tree: a holdout in the kernel is asked to reschedule, then sent IPIs, on time") {
+  // 90 ms < jiffies_to_sched_qs: nobody asks; the first tick in user mode (up to a jiffy after
+  // the section) is CPU 1's quiescent state.
+  const Run quiet = holdout_run("90ms", "120ms");
+  REQUIRE(quiet.exit_code == 0);
+  CHECK(qs_after_busy(quiet) > 100'000);
+  // 120 ms: past jiffies_to_sched_qs an FQS scan sets rcu_urgent_qs, the next tick in the kernel
+  // sets need_resched, and the schedule() right after the section is the quiescent state.
+  const Run urged = holdout_run("120ms", "150ms");
+  REQUIRE(urged.exit_code == 0);
+  const std::int64_t urged_qs = qs_after_busy(urged);
+  CHECK(urged_qs >= 0);
+  CHECK(urged_qs < 10'000);
+  CHECK(urged.summary()["metrics"]["cpus"][1]["ipis"] == 0);
+  // 11 s: past jiffies_resched (10.5 s) resched_cpu() every jiffies_to_sched_qs: the first FQS
+  // scan after jiffy 10501, then the first more than 100 jiffies after the last (scans every 3
+  // jiffies, so 102 apart): 5 IPIs before 11 s.
+  const Run stalled = holdout_run("11s", "11100ms");
+  REQUIRE(stalled.exit_code == 0);
+  CHECK(stalled.summary()["metrics"]["cpus"][1]["ipis"] == 5);
+  CHECK(stalled.summary()["metrics"]["cpus"][0]["ipis"] == 0);
 }

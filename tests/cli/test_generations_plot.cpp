@@ -24,3 +24,19 @@ TEST_CASE("plot: a sweep over reclaim.kfree_rcu gives the generations figure") {
   // One callback count: no cache-misses-against-callbacks figure for these runs.
   CHECK(out.find("skip   cache misses vs callback count") != std::string::npos);
 }
+
+TEST_CASE("plot: a replayed trace gives its traced-against-simulated figure") {
+  const std::string dir = fresh_dir("replay-plot");
+  int code = -1;
+  const std::string out =
+      shell(std::string(RCUSIM_BINARY) + " replay tests/data/ftrace/sample.txt --quiet --out " +
+                dir + "/sample && /usr/bin/python3 plot.py " + dir,
+            &code);
+  INFO(out);
+  REQUIRE(code == 0);
+  const fs::path png = fs::path(dir) / "replay-sample.png";
+  CHECK(out.find("wrote  replay-sample.png") != std::string::npos);
+  REQUIRE(fs::exists(png));
+  CHECK(fs::file_size(png) > 1000);
+  CHECK(fs::exists(fs::path(dir) / "replay-sample.svg"));
+}
